@@ -1,0 +1,20 @@
+# Production image: gunicorn serves the web (whitenoise serves static files); the same image
+# runs the Celery worker and beat with other commands (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml constraints.txt ./
+COPY studio ./studio
+COPY projects ./projects
+COPY providers ./providers
+RUN pip install -c constraints.txt .
+
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
+    && useradd --system --home /app studio && mkdir -p /data/media && chown studio /data/media
+USER studio
+
+EXPOSE 8000
+CMD ["gunicorn", "studio.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from providers import catalog
+
+from .audio import ACCEPT_ATTRIBUTE as AUDIO_ACCEPT
+from .audio import clean_voice_sample
+from .images import ACCEPT_ATTRIBUTE, CleanImage, clean_uploaded_image
+from .models import Membership, Project, Role, Scene, Shot, ShotStatus
+from .shot_spec import parse_beats, parse_dialogue
+
+CAMERA_AXIS_HELP = {
+    "pan": "Turn left (−) or right (+)",
+    "tilt": "Tilt down (−) or up (+)",
+    "roll": "Roll counter-clockwise (−) or clockwise (+)",
+    "zoom": "Zoom out (−) or in (+)",
+    "truck": "Slide left (−) or right (+)",
+    "dolly": "Move back (−) or in (+)",
+}
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Lets teammates invite you by email.")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "logline",
+            "aspect_ratio",
+            "default_model",
+            "budget",
+            "approval_threshold",
+        ]
+        widgets = {"logline": forms.Textarea(attrs={"rows": 2})}
+
+
+class InviteForm(forms.Form):
+    who = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "monthly_quota"]
+
+
+class SceneForm(forms.ModelForm):
+    class Meta:
+        model = Scene
+        fields = ["number", "title", "location", "time_of_day", "description", "budget"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On a new scene the number is filled in with the next one when left empty.
+        self.fields["number"].required = bool(self.instance.pk)
+
+
+class ShotQuickForm(forms.ModelForm):
+    """The inline "add a shot" row on the storyboard."""
+
+    class Meta:
+        model = Shot
+        fields = ["label", "subject", "shot_size", "duration_seconds"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].required = False
+        self.fields["label"].help_text = "Leave empty for the next free label."
+
+
+class ShotCardForm(forms.ModelForm):
+    """A card's essentials, edited in place on the storyboard."""
+
+    class Meta:
+        model = Shot
+        fields = ["label", "subject", "shot_size", "duration_seconds", "target_model", "status"]
+
+    def clean_label(self):
+        return clean_unique_label(self)
+
+
+def clean_unique_label(form: forms.ModelForm) -> str:
+    label = form.cleaned_data["label"].strip()
+    clash = Shot.objects.filter(project_id=form.instance.project_id, label__iexact=label)
+    if clash.exclude(pk=form.instance.pk).exists():
+        raise forms.ValidationError(f"Another shot in this project is already called {label}.")
+    return label
+
+
+class CameraSlider(forms.IntegerField):
+    def __init__(self, axis: str, **kwargs):
+        low, high = catalog.CAMERA_RANGE
+        super().__init__(
+            min_value=low,
+            max_value=high,
+            initial=0,
+            help_text=CAMERA_AXIS_HELP[axis],
+            widget=forms.NumberInput(
+                attrs={"type": "range", "step": 1, "min": low, "max": high, "data-axis": axis}
+            ),
+            **kwargs,
+        )
+
+
+class ShotForm(forms.ModelForm):
+    hero_upload = forms.FileField(
+        label="Hero frame",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text="JPEG, PNG or WebP. It fixes look and composition before any motion.",
+    )
+    remove_hero = forms.BooleanField(label="Remove the hero frame", required=False)
+    voice_upload = forms.FileField(
+        label="Voice sample",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": AUDIO_ACCEPT}),
+        help_text="WAV, MP3 or M4A: the voice the dialogue should be spoken in.",
+    )
+    remove_voice = forms.BooleanField(label="Remove the voice sample", required=False)
+
+    pan = CameraSlider("pan")
+    tilt = CameraSlider("tilt")
+    roll = CameraSlider("roll")
+    zoom = CameraSlider("zoom")
+    truck = CameraSlider("truck")
+    dolly = CameraSlider("dolly")
+
+    class Meta:
+        model = Shot
+        fields = [
+            "label",
+            "status",
+            "subject",
+            "action",
+            "context",
+            "style",
+            "shot_size",
+            "camera_angle",
+            "lens_mm",
+            "duration_seconds",
+            "aspect_ratio",
+            "target_model",
+            "resolution",
+            "dialogue",
+            "dialogue_language",
+            "beats",
+            "audio",
+            "sound_effects",
+            "ambience",
+            "negative_prompt",
+            "seed",
+            "motion_preset",
+            "camera_notes",
+            "notes",
+            *catalog.CAMERA_AXES,
+        ]
+        widgets = {
+            "action": forms.Textarea(attrs={"rows": 2}),
+            "context": forms.Textarea(attrs={"rows": 2}),
+            "style": forms.Textarea(attrs={"rows": 2}),
+            "dialogue": forms.Textarea(attrs={"rows": 3}),
+            "beats": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    clean_hero: CleanImage | None = None
+    clean_voice = None
+
+    def story_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("subject", "action", "context", "style")]
+
+    def camera_fields(self) -> list[forms.BoundField]:
+        return [self[axis] for axis in catalog.CAMERA_AXES]
+
+    def clean_hero_upload(self):
+        upload = self.cleaned_data.get("hero_upload")
+        if upload:
+            self.clean_hero = clean_uploaded_image(upload)
+        return upload
+
+    def clean_label(self):
+        return clean_unique_label(self)
+
+    def clean_voice_upload(self):
+        upload = self.cleaned_data.get("voice_upload")
+        if upload:
+            self.clean_voice = clean_voice_sample(upload)
+        return upload
+
+    def clean_beats(self):
+        beats = self.cleaned_data["beats"]
+        parse_beats(beats)
+        return beats
+
+    def clean(self):
+        cleaned = super().clean()
+        if "dialogue" in cleaned:
+            try:
+                parse_dialogue(cleaned["dialogue"], cleaned.get("dialogue_language") or "en")
+            except forms.ValidationError as error:
+                self.add_error("dialogue", error)
+        return cleaned
+
+    def unsaved_media(self) -> dict:
+        """Hero frame and voice sample as they will be once this form is saved."""
+        shot = self.instance
+        has_hero = bool(shot.hero_frame) and not self.cleaned_data.get("remove_hero")
+        has_voice = bool(shot.voice_sample) and not self.cleaned_data.get("remove_voice")
+        return {
+            "has_hero_frame": has_hero or self.clean_hero is not None,
+            "has_voice_sample": has_voice or self.clean_voice is not None,
+        }
+
+    def _post_clean(self):
+        super()._post_clean()
+        # "Ready" means ready to spend money: the target model must accept the shot as it is.
+        if self.errors or self.cleaned_data.get("status") != ShotStatus.READY:
+            return
+        from .shot_design import shot_preflight
+
+        if shot_preflight(self.instance, **self.unsaved_media()):
+            self.add_error(
+                "status",
+                "This shot cannot be marked ready yet: fix the pre-flight problems for "
+                f"{self.instance.get_target_model_display()} first.",
+            )
+
+
+class TeamPresetForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Preset name")
+    description = forms.CharField(max_length=200, required=False)
+
+
+class ReferenceForm(forms.Form):
+    image = forms.FileField(
+        label="Reference image", widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+    )
+    caption = forms.CharField(max_length=120, required=False)
+
+    clean_image_result: CleanImage | None = None
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        self.clean_image_result = clean_uploaded_image(upload)
+        return upload
+
+
+class MoveShotForm(forms.Form):
+    scene = forms.ModelChoiceField(queryset=Scene.objects.none(), empty_label=None)
+    position = forms.IntegerField(min_value=0)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scene"].queryset = project.scenes.all()

@@ -1,0 +1,1 @@
+"""Generation: a shot becomes takes. Requests, the provider registry, the pipeline steps."""

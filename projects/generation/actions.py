@@ -1,0 +1,214 @@
+"""What filmmakers do with takes: ask for one, cancel, retry, circle the good one."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..models import Scene, Shot, ShotStatus, Take, TakeState
+from ..money import BudgetExceeded, budget_reserve
+from .registry import ProviderUnavailable, provider_for_model
+from .requests import (
+    estimate_cost,
+    request_snapshot,
+    same_request,
+    snapshot_for,
+    spec_from_dict,
+)
+
+
+def _next_number(shot: Shot) -> int:
+    return (shot.takes.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+class DuplicateTake(ValidationError):
+    """The same request already made a video of this shot; paying again needs a yes."""
+
+    def __init__(self, existing: Take):
+        super().__init__(
+            f"Take {existing.number} already has exactly this request and a finished video. "
+            "Review it, or generate again anyway."
+        )
+        self.existing = existing
+
+
+def _create_take(
+    shot: Shot,
+    user,
+    snapshot: dict,
+    *,
+    retry_of: Take | None = None,
+    promoted_from: Take | None = None,
+) -> Take:
+    # Enqueued right after commit; the lease keeps the sweeper from sending a second copy.
+    lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    threshold = shot.project.approval_threshold
+    needs_approval = threshold is not None and snapshot["estimated_cost"] > threshold
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                take = Take.objects.create(
+                    project_id=shot.project_id,
+                    shot=shot,
+                    number=_next_number(shot),
+                    requested_by=user,
+                    retry_of=retry_of,
+                    promoted_from=promoted_from,
+                    next_poll_at=lease,
+                    state=TakeState.AWAITING_APPROVAL if needs_approval else TakeState.QUEUED,
+                    **snapshot,
+                )
+                budget_reserve(
+                    project=shot.project, take=take, amount=take.estimated_cost, user=user
+                )
+                break
+        except IntegrityError:
+            continue  # two requests took the same number at once: count again
+        except BudgetExceeded as error:
+            raise ValidationError(str(error)) from None
+    else:
+        raise ValidationError("Too many takes were requested at once; try again.")
+    Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.GENERATING)
+    if not needs_approval:
+        _enqueue_submit(take.pk)
+    return take
+
+
+def _enqueue_submit(take_id: int) -> None:
+    from ..tasks import submit_take
+
+    transaction.on_commit(lambda: submit_take.delay(take_id))
+
+
+def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
+    """Generate the shot on its target model: checks first, then a queued take."""
+    try:
+        provider_for_model(shot.target_model)
+    except ProviderUnavailable as error:
+        raise ValidationError(str(error)) from None
+    snapshot = request_snapshot(shot)
+    if not allow_duplicate:
+        for done in shot.takes.filter(state=TakeState.SUCCEEDED).order_by("-number"):
+            if same_request(done, snapshot):
+                raise DuplicateTake(done)
+    return _create_take(shot, user, snapshot)
+
+
+def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:
+    """Render a circled draft again on a premium model, same shot spec, lineage kept."""
+    if take.state != TakeState.SUCCEEDED:
+        raise ValidationError("Only a finished take can be promoted to a final render.")
+    try:
+        provider_for_model(model)
+    except ProviderUnavailable as error:
+        raise ValidationError(str(error)) from None
+    spec = dataclasses.replace(spec_from_dict(take.spec), resolution=resolution)
+    snapshot = snapshot_for(take.shot, spec, model)
+    return _create_take(take.shot, user, snapshot, promoted_from=take)
+
+
+def take_approve(*, take: Take, user) -> Take:
+    """An owner lets an expensive take go."""
+    from .pipeline import move_to_queue
+
+    if not move_to_queue(take.pk):
+        raise ValidationError("This take is not waiting for approval.")
+    _enqueue_submit(take.pk)
+    take.refresh_from_db()
+    return take
+
+
+def take_decline(*, take: Take, user) -> Take:
+    from .pipeline import move
+
+    declined = f"Declined by {user.get_username()}; its hold was released."
+    if not move(take.pk, TakeState.AWAITING_APPROVAL, TakeState.CANCELED, error_message=declined):
+        raise ValidationError("This take is not waiting for approval.")
+    take.refresh_from_db()
+    return take
+
+
+def take_retry(*, take: Take, user) -> Take:
+    """The same request again, as a new take (the old one stays for the record)."""
+    if not take.can_retry:
+        raise ValidationError("Only a finished take that did not succeed can be retried.")
+    try:
+        provider_for_model(take.model)
+    except ProviderUnavailable as error:
+        raise ValidationError(str(error)) from None
+    snapshot = {
+        name: getattr(take, name)
+        for name in ("model", "provider", "prompt", "params", "spec", "input_images", "seed")
+    }
+    # Priced again: rate cards may have changed since the first attempt.
+    snapshot["estimated_cost"] = estimate_cost(take.model, spec_from_dict(take.spec))
+    return _create_take(take.shot, user, snapshot, retry_of=take)
+
+
+def take_cancel(*, take: Take) -> Take:
+    from .pipeline import move
+
+    if move(
+        take.pk,
+        (TakeState.QUEUED, TakeState.AWAITING_APPROVAL),
+        TakeState.CANCELED,
+        cancel_requested=True,
+    ):
+        pass
+    elif take.state in (TakeState.SUBMITTING, TakeState.RUNNING):
+        # The worker cancels at the provider on its next step; we never race the paid call.
+        Take.objects.filter(pk=take.pk).update(cancel_requested=True, next_poll_at=timezone.now())
+    else:
+        raise ValidationError("This take has already finished.")
+    take.refresh_from_db()
+    return take
+
+
+def take_mark_failed(*, take: Take) -> Take:
+    """A person checked a "needs check" take at the provider and found nothing came of it."""
+    from .pipeline import move
+
+    if not move(
+        take.pk,
+        TakeState.NEEDS_CHECK,
+        TakeState.FAILED,
+        error_message=take.error_message + " Marked failed after a check.",
+    ):
+        raise ValidationError("Only a take that needs a check can be marked failed.")
+    take.refresh_from_db()
+    return take
+
+
+def take_circle(*, take: Take) -> Shot:
+    """Pick this take as the shot's good one (one per shot; circling again un-circles)."""
+    if take.state != TakeState.SUCCEEDED:
+        raise ValidationError("Only a finished take with a video can be circled.")
+    shot = take.shot
+    shot.circled_take = None if shot.circled_take_id == take.pk else take
+    shot.save(update_fields=["circled_take", "updated_at"])
+    return shot
+
+
+@dataclass
+class BatchResult:
+    started: list[Take] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # shot label -> why
+
+
+def scene_generate(*, scene: Scene, user) -> BatchResult:
+    """Generate every shot of the scene that is marked ready."""
+    result = BatchResult()
+    shots = scene.shots.filter(status=ShotStatus.READY).prefetch_related("references")
+    for shot in shots.order_by("order"):
+        try:
+            result.started.append(take_request(shot=shot, user=user))
+        except ValidationError as error:
+            result.skipped[shot.label] = " ".join(error.messages)
+    return result

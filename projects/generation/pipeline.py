@@ -1,0 +1,398 @@
+"""The pipeline steps a worker runs for a take: submit, follow, download, and the sweeper.
+
+Every step moves the take with a compare-and-swap UPDATE (… WHERE state = expected), so two
+workers, a redelivered message or a sweep racing a task cannot both advance it. The paid call
+happens only after the claim has committed; if its outcome is unclear the take goes to
+"needs check" and is never resubmitted automatically.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import uuid
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from providers.base import (
+    FINISHED_STATES,
+    AuthFailed,
+    Progress,
+    ProviderError,
+    QuotaExceeded,
+    Rejected,
+    State,
+    Transient,
+)
+from providers.media import InvalidVideo, extract_poster, probe
+from studio.models import ProviderAccount
+
+from ..models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeState
+from ..money import budget_release, budget_settle
+from .registry import ProviderUnavailable, concurrency_limit, provider_by_slug
+from .requests import generation_request
+
+log = logging.getLogger(__name__)
+
+MAX_SUBMIT_ATTEMPTS = 5
+WAIT_FOR_SLOT_SECONDS = 3
+MAX_POLL_ERRORS = 10
+FINAL_FROM_PROVIDER = {
+    State.FAILED: TakeState.FAILED,
+    State.REJECTED: TakeState.REJECTED,
+    State.CANCELED: TakeState.CANCELED,
+}
+
+
+def move(take_id: int, expected: str | tuple[str, ...], new: str, **fields) -> bool:
+    """Compare-and-swap the take's state; True if this caller made the move."""
+    expected = (expected,) if isinstance(expected, str) else expected
+    now = timezone.now()
+    stamp = {
+        TakeState.SUBMITTING: "submitting_at",
+        TakeState.RUNNING: "running_at",
+        TakeState.DOWNLOADING: "downloading_at",
+    }.get(new, "finished_at")
+    fields.setdefault(stamp, now)
+    finished = new in FINISHED_TAKE_STATES
+    if finished:
+        fields.setdefault("next_poll_at", None)
+    with transaction.atomic():
+        updated = Take.objects.filter(pk=take_id, state__in=expected).update(
+            state=new, updated_at=now, **fields
+        )
+        if updated and finished:
+            _money_after_take(take_id, new)
+            _shot_after_take(take_id)
+    return bool(updated)
+
+
+def move_to_queue(take_id: int) -> bool:
+    """Approval given: the take joins the queue, leased so the sweeper does not double it."""
+    lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    return bool(
+        Take.objects.filter(pk=take_id, state=TakeState.AWAITING_APPROVAL).update(
+            state=TakeState.QUEUED, next_poll_at=lease, updated_at=timezone.now()
+        )
+    )
+
+
+def _money_after_take(take_id: int, state: str) -> None:
+    """Success spends the hold; a failure lets it go; "needs check" keeps it until a person
+    decides, because the provider may have charged for it."""
+    take = Take.objects.get(pk=take_id)
+    if state == TakeState.SUCCEEDED:
+        budget_settle(take=take, actual=take.actual_cost)
+    elif state != TakeState.NEEDS_CHECK:
+        budget_release(take=take, note=f"take {take.number} {take.get_state_display().lower()}")
+
+
+def _shot_after_take(take_id: int) -> None:
+    """A shot stays "generating" while any take is in flight, then goes to review."""
+    shot_id = Take.objects.filter(pk=take_id).values_list("shot_id", flat=True).first()
+    in_flight = Take.objects.filter(shot_id=shot_id).exclude(state__in=FINISHED_TAKE_STATES)
+    if not in_flight.exists():
+        has_video = Take.objects.filter(shot_id=shot_id, state=TakeState.SUCCEEDED).exists()
+        Shot.objects.filter(pk=shot_id, status=ShotStatus.GENERATING).update(
+            status=ShotStatus.REVIEW if has_video else ShotStatus.READY
+        )
+
+
+# --- submit ---------------------------------------------------------------------------------
+def take_submit(take_id: int) -> None:
+    """Claim a queued take and send it, at most once."""
+    take = Take.objects.filter(pk=take_id, state=TakeState.QUEUED).first()
+    if take is None:
+        return
+    try:
+        limit = concurrency_limit(take.provider)
+    except ProviderUnavailable as error:
+        move(take_id, TakeState.QUEUED, TakeState.FAILED, **_error(error))
+        return
+    if limit:
+        ProviderAccount.objects.get_or_create(slug=take.provider)
+    with transaction.atomic():
+        if limit:
+            # One claimer per provider account at a time, so the count below stays true.
+            ProviderAccount.objects.select_for_update().get(slug=take.provider)
+            in_flight = Take.objects.filter(
+                provider=take.provider, state__in=(TakeState.SUBMITTING, TakeState.RUNNING)
+            ).count()
+            if in_flight >= limit:
+                Take.objects.filter(pk=take_id, state=TakeState.QUEUED).update(
+                    next_poll_at=timezone.now() + timedelta(seconds=WAIT_FOR_SLOT_SECONDS),
+                    raw_status=f"waiting for a free slot ({in_flight} of {limit} running)",
+                )
+                return
+        now = timezone.now()
+        claimed = Take.objects.filter(
+            pk=take_id, state=TakeState.QUEUED, cancel_requested=False
+        ).update(
+            state=TakeState.SUBMITTING,
+            submitting_at=now,
+            updated_at=now,
+            submit_attempts=F("submit_attempts") + 1,
+        )
+    if not claimed:
+        return  # someone else has it, it was canceled, or it already went
+    # Autocommit: the claim is durable before the provider hears anything.
+    take = Take.objects.get(pk=take_id)
+    try:
+        provider = provider_by_slug(take.provider)
+        submitted = provider.submit(generation_request(take))
+    except Transient as error:
+        _submit_later(take, error)
+    except (Rejected, AuthFailed, QuotaExceeded, ProviderUnavailable) as error:
+        final = TakeState.REJECTED if isinstance(error, Rejected) else TakeState.FAILED
+        move(take_id, TakeState.SUBMITTING, final, **_error(error))
+    except Exception as error:
+        # Timeouts after sending, malformed replies, crashes: we cannot know if it was taken.
+        log.exception("take %s: submit outcome unknown", take_id)
+        move(take_id, TakeState.SUBMITTING, TakeState.NEEDS_CHECK, **_error(error))
+    else:
+        move(
+            take_id,
+            TakeState.SUBMITTING,
+            TakeState.RUNNING,
+            remote_id=submitted.remote_id,
+            raw_status=submitted.raw_status[:200],
+            next_poll_at=timezone.now(),
+            actual_cost=submitted.cost,
+        )
+        _enqueue_follow(take_id)
+
+
+def _submit_later(take: Take, error: ProviderError) -> None:
+    if take.submit_attempts >= MAX_SUBMIT_ATTEMPTS:
+        move(take.pk, TakeState.SUBMITTING, TakeState.FAILED, **_error(error))
+        return
+    wait = error.retry_after or min(60, 2**take.submit_attempts)
+    Take.objects.filter(pk=take.pk, state=TakeState.SUBMITTING).update(
+        state=TakeState.QUEUED,
+        next_poll_at=timezone.now() + timedelta(seconds=wait),
+        error_message=f"Provider busy, trying again in {wait:.0f} s: {error.message}",
+        updated_at=timezone.now(),
+    )
+
+
+def _error(error: Exception) -> dict:
+    kind = getattr(error, "kind", type(error).__name__)
+    message = getattr(error, "message", "") or str(error) or type(error).__name__
+    return {"error_kind": kind[:40], "error_message": message[:2000]}
+
+
+# --- follow ---------------------------------------------------------------------------------
+def take_follow(take_id: int) -> None:
+    """Ask the provider how a running take is doing, and move it one step. Safe to repeat."""
+    take = Take.objects.filter(pk=take_id, state=TakeState.RUNNING).first()
+    if take is None:
+        return
+    provider = provider_by_slug(take.provider)
+    if take.cancel_requested:
+        try:
+            provider.cancel(take.remote_id)
+        except ProviderError as error:
+            log.warning("take %s: cancel failed: %s", take_id, error)
+        move(take_id, TakeState.RUNNING, TakeState.CANCELED)
+        return
+    try:
+        progress = provider.poll(take.remote_id)
+    except ProviderError as error:
+        _poll_later(take, error)
+        return
+    _apply_progress(take, progress)
+
+
+def _apply_progress(take: Take, progress: Progress) -> None:
+    now = timezone.now()
+    common = {"raw_status": progress.raw_status[:200], "poll_errors": 0}
+    if progress.cost is not None:
+        common["actual_cost"] = progress.cost
+    if progress.state == State.SUCCEEDED:
+        # Leased: the download is enqueued right here; the sweeper only picks up a lost one.
+        lease = now + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+        if move(
+            take.pk,
+            TakeState.RUNNING,
+            TakeState.DOWNLOADING,
+            progress=100,
+            result_url=progress.result_url or "",
+            next_poll_at=lease,
+            **common,
+        ):
+            _enqueue_download(take.pk)
+    elif progress.state in FINISHED_STATES:
+        message = progress.error or f"The provider reported “{progress.raw_status}”."
+        move(
+            take.pk,
+            TakeState.RUNNING,
+            FINAL_FROM_PROVIDER[progress.state],
+            error_kind=progress.state.value,
+            error_message=message[:2000],
+            **common,
+        )
+    else:
+        Take.objects.filter(pk=take.pk, state=TakeState.RUNNING).update(
+            progress=progress.percent if progress.percent is not None else F("progress"),
+            next_poll_at=now + timedelta(seconds=max(0.5, progress.poll_after)),
+            updated_at=now,
+            **common,
+        )
+
+
+def _poll_later(take: Take, error: ProviderError) -> None:
+    if take.poll_errors + 1 >= MAX_POLL_ERRORS:
+        move(take.pk, TakeState.RUNNING, TakeState.NEEDS_CHECK, **_error(error))
+        return
+    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    Take.objects.filter(pk=take.pk, state=TakeState.RUNNING).update(
+        poll_errors=F("poll_errors") + 1,
+        next_poll_at=timezone.now() + timedelta(seconds=wait),
+        updated_at=timezone.now(),
+    )
+
+
+# --- download -------------------------------------------------------------------------------
+def take_download(take_id: int) -> None:
+    """Fetch the result into media storage right away (provider URLs expire). Safe to repeat."""
+    take = Take.objects.filter(pk=take_id, state=TakeState.DOWNLOADING).first()
+    if take is None:
+        return
+    folder = Path(settings.MEDIA_ROOT) / "takes" / str(take.project_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"take-{take.pk}.lock", "a") as lock:
+        # One fetch per take at a time: a second copy (a redelivery, a sweep) steps aside; the
+        # kernel drops the lock if the worker dies, so the next sweep can try again.
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        take.refresh_from_db()
+        if take.state == TakeState.DOWNLOADING:
+            _fetch(take, folder)
+
+
+def _fetch(take: Take, folder: Path) -> None:
+    take_id = take.pk
+    provider = provider_by_slug(take.provider)
+    final = folder / f"take-{take.pk}.mp4"
+    partial = folder / f"take-{take.pk}-{uuid.uuid4().hex[:8]}.mp4.part"
+    try:
+        size = provider.download(
+            take.result_url, str(partial), max_bytes=settings.TAKE_MAX_VIDEO_BYTES
+        )
+        info = probe(str(partial))
+        os.replace(partial, final)
+        poster = folder / f"take-{take.pk}-poster.jpg"
+        thumb = folder / f"take-{take.pk}-thumb.jpg"
+        extract_poster(str(final), str(poster), str(thumb))
+    except Transient as error:
+        partial.unlink(missing_ok=True)
+        _download_later(take, error)
+        return
+    except (ProviderError, InvalidVideo, OSError) as error:
+        partial.unlink(missing_ok=True)
+        move(take_id, TakeState.DOWNLOADING, TakeState.FAILED, **_error(error))
+        return
+    media = Path(settings.MEDIA_ROOT)
+    move(
+        take_id,
+        TakeState.DOWNLOADING,
+        TakeState.SUCCEEDED,
+        video=str(final.relative_to(media)),
+        poster=str(poster.relative_to(media)),
+        thumbnail=str(thumb.relative_to(media)),
+        duration_seconds=info.duration_seconds,
+        width=info.width,
+        height=info.height,
+        file_size=size,
+        progress=100,
+    )
+
+
+def _download_later(take: Take, error: ProviderError) -> None:
+    """A hiccup while fetching: try again soon, while the provider's link is still valid."""
+    if take.poll_errors + 1 >= MAX_POLL_ERRORS:
+        move(take.pk, TakeState.DOWNLOADING, TakeState.FAILED, **_error(error))
+        return
+    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    Take.objects.filter(pk=take.pk, state=TakeState.DOWNLOADING).update(
+        poll_errors=F("poll_errors") + 1,
+        next_poll_at=timezone.now() + timedelta(seconds=wait),
+        updated_at=timezone.now(),
+    )
+
+
+# --- waking what is due ---------------------------------------------------------------------
+def _enqueue_follow(take_id: int) -> None:
+    from ..tasks import follow_take
+
+    transaction.on_commit(lambda: follow_take.delay(take_id))
+
+
+def _enqueue_download(take_id: int) -> None:
+    from ..tasks import download_take
+
+    transaction.on_commit(lambda: download_take.delay(take_id))
+
+
+def follow_now(*, provider: str, remote_ids: set[str]) -> int:
+    """A webhook said these jobs changed: poll them now instead of at their next turn."""
+    if not remote_ids:
+        return 0
+    due = Take.objects.filter(provider=provider, state=TakeState.RUNNING, remote_id__in=remote_ids)
+    count = due.update(next_poll_at=timezone.now())
+    for pk in due.values_list("pk", flat=True):
+        _enqueue_follow(pk)
+    return count
+
+
+def sweep() -> dict[str, int]:
+    """Wake every take that is due and park the ones the studio lost track of.
+
+    Run by beat every few seconds. Each due row is leased by pushing its next_poll_at forward
+    in the same UPDATE that selects it, so overlapping sweeps do not enqueue it twice; a lost
+    message is picked up again when the lease runs out.
+    """
+    from ..tasks import download_take, follow_take, submit_take
+
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    due = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    counts = {}
+    for state, task in (
+        (TakeState.QUEUED, submit_take),
+        (TakeState.RUNNING, follow_take),
+        (TakeState.DOWNLOADING, download_take),
+    ):
+        with transaction.atomic():
+            # SKIP LOCKED on PostgreSQL lets overlapping sweeps split the rows between them.
+            rows = Take.objects.select_for_update(skip_locked=True).filter(due, state=state)
+            ids = list(rows.values_list("pk", flat=True)[:500])
+            Take.objects.filter(pk__in=ids).update(next_poll_at=lease)
+            for pk in ids:
+                transaction.on_commit(partial(task.delay, pk))
+        counts[state.value] = len(ids)
+    stale = now - timedelta(seconds=settings.TAKE_SUBMIT_TIMEOUT_SECONDS)
+    lost = Take.objects.filter(state=TakeState.SUBMITTING, submitting_at__lt=stale)
+    counts["needs_check"] = 0
+    for pk in lost.values_list("pk", flat=True):
+        counts["needs_check"] += move(
+            pk,
+            TakeState.SUBMITTING,
+            TakeState.NEEDS_CHECK,
+            error_kind="unknown_outcome",
+            error_message=(
+                "The studio lost contact while sending this take, so it may or may not have "
+                "reached the provider. It was not sent again. Check the provider's dashboard, "
+                "then retry or mark it failed."
+            ),
+        )
+    return counts

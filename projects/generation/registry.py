@@ -1,0 +1,111 @@
+"""Providers by slug, built from the VIDEO_PROVIDERS setting: a dotted path, options, and where
+each credential comes from (an environment variable, else the key an admin entered in the
+studio, stored encrypted). Built providers are cached per process and rebuilt when the
+setting or the stored account changes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import import_module
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from providers.base import VideoProvider
+from providers.capabilities import CAPABILITIES
+from providers.faults import with_faults
+from studio.models import ProviderAccount
+
+
+class ProviderUnavailable(Exception):
+    """This model cannot be generated here; the message says why, for the filmmaker."""
+
+
+def _import(path: str):
+    module, _, name = path.rpartition(".")
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError) as error:
+        raise ImproperlyConfigured(f"VIDEO_PROVIDERS: cannot import {path!r}: {error}") from error
+
+
+def provider_options(slug: str, account: ProviderAccount | None) -> dict:
+    """Constructor arguments: OPTIONS, then credentials from the environment or the account."""
+    config = settings.VIDEO_PROVIDERS[slug]
+    options = dict(config.get("OPTIONS", {}))
+    stored = account.credentials if account else {}
+    for argument, variable in config.get("CREDENTIALS", {}).items():
+        # Missing keys are passed as "" so the provider can say which ones it needs.
+        options[argument] = os.environ.get(variable) or stored.get(argument) or ""
+    for argument, variable in config.get("OPTIONS_FROM_ENV", {}).items():
+        if os.environ.get(variable):
+            options[argument] = os.environ[variable]
+    webhook_option = config.get("WEBHOOK_OPTION")
+    if webhook_option and settings.STUDIO_PUBLIC_URL:
+        from projects.views.hooks import webhook_token
+
+        token = webhook_token(slug)
+        options[webhook_option] = f"{settings.STUDIO_PUBLIC_URL}/hooks/{slug}/{token}/"
+    if account and account.max_concurrent:
+        options["max_concurrent"] = account.max_concurrent
+    if slug == "local":
+        options.setdefault("jobs_dir", str(Path(settings.MEDIA_ROOT) / "previz-jobs"))
+    else:
+        options.setdefault("timeout", settings.PROVIDER_TIMEOUT_SECONDS)
+    if settings.PROVIDER_SIMULATOR_DOWNLOADS and slug != "local":
+        # Tests and offline demos: results come from the simulator on loopback over http.
+        options["allow_local_download"] = True
+        options["download_hosts"] = ("127.0.0.1", "localhost")
+    return options
+
+
+def provider_by_slug(slug: str) -> VideoProvider:
+    if slug not in settings.VIDEO_PROVIDERS:
+        raise ProviderUnavailable(f"No provider called “{slug}” is set up in this studio.")
+    account = ProviderAccount.objects.filter(slug=slug).first()
+    return _build(slug, account.updated_at.isoformat() if account else "")
+
+
+@lru_cache(maxsize=64)
+def _build(slug: str, account_version: str) -> VideoProvider:
+    account = ProviderAccount.objects.filter(slug=slug).first() if account_version else None
+    config = settings.VIDEO_PROVIDERS[slug]
+    provider = _import(config["BACKEND"])(**provider_options(slug, account))
+    return with_faults(provider, **settings.STUDIO_FAULTS)
+
+
+def provider_for_model(model: str) -> VideoProvider:
+    """The provider that makes `model`, or ProviderUnavailable with the reason."""
+    capabilities = CAPABILITIES.get(model)
+    if capabilities is None:
+        raise ProviderUnavailable(f"“{model}” is not a model this studio knows.")
+    if capabilities.provider not in settings.VIDEO_PROVIDERS:
+        raise ProviderUnavailable(
+            f"{capabilities.name} is not connected in this studio yet: "
+            "an admin needs to set up its provider."
+        )
+    provider = provider_by_slug(capabilities.provider)
+    usable, reason = provider.availability()
+    if not usable:
+        raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
+    return provider
+
+
+def concurrency_limit(slug: str) -> int:
+    return int(getattr(provider_by_slug(slug), "max_concurrent", 0) or 0)
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs) -> None:
+    if setting in (
+        "VIDEO_PROVIDERS",
+        "STUDIO_FAULTS",
+        "MEDIA_ROOT",
+        "PROVIDER_SIMULATOR_DOWNLOADS",
+    ):
+        _build.cache_clear()

@@ -1,0 +1,269 @@
+"""Writes to the film, named the way a filmmaker would say them."""
+
+from __future__ import annotations
+
+import string
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max, Q
+
+from providers import catalog
+
+from .images import CleanImage
+from .models import Membership, Project, ReferenceImage, Role, Scene, Shot
+
+
+# --- projects and members -------------------------------------------------------------------
+@transaction.atomic
+def project_create(*, owner, name: str, logline: str = "", **fields) -> Project:
+    project = Project.objects.create(name=name, logline=logline, created_by=owner, **fields)
+    Membership.objects.create(project=project, user=owner, role=Role.OWNER)
+    return project
+
+
+def member_invite(*, project: Project, who: str, role: str) -> Membership:
+    """Add an existing user, found by username or email, to the project."""
+    who = who.strip()
+    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+    user = users.filter(is_active=True).first() if who else None
+    if user is None:
+        raise ValidationError({"who": f"No one here has the username or email “{who}”."})
+    if project.memberships.filter(user=user).exists():
+        raise ValidationError({"who": f"{user.username} is already on this project."})
+    return Membership.objects.create(project=project, user=user, role=role)
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str) -> Membership:
+    # Compare with the stored role, not the instance's: a bound ModelForm may already have
+    # written the new role onto it, which would skip the last-owner guard.
+    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    if stored.role == Role.OWNER and role != Role.OWNER:
+        _ensure_another_owner(stored)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def member_set_quota(*, membership: Membership, quota) -> Membership:
+    Membership.objects.filter(pk=membership.pk).update(monthly_quota=quota)
+    membership.monthly_quota = quota
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.delete()
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    # Lock the owners so two owners demoting each other at once cannot leave none.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(project_id=membership.project_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [membership.pk]:
+        raise ValidationError("A project needs at least one owner. Make someone else owner first.")
+
+
+# --- scenes ---------------------------------------------------------------------------------
+def scene_create(*, project: Project, title: str, number: int | None = None, **fields) -> Scene:
+    last = project.scenes.aggregate(order=Max("order"), number=Max("number"))
+    return Scene.objects.create(
+        project=project,
+        title=title,
+        number=number if number is not None else (last["number"] or 0) + 1,
+        order=(last["order"] or 0) + 1,
+        **fields,
+    )
+
+
+def scene_update(*, scene: Scene, **fields) -> Scene:
+    for name, value in fields.items():
+        setattr(scene, name, value)
+    scene.full_clean()
+    scene.save()
+    return scene
+
+
+def scene_delete(*, scene: Scene) -> None:
+    for shot in scene.shots.all():
+        shot_delete(shot=shot)
+    scene.delete()
+
+
+@transaction.atomic
+def scene_move(*, scene: Scene, offset: int) -> Scene:
+    """Move a scene earlier (offset < 0) or later (offset > 0) in the project's running order."""
+    scenes = list(Scene.objects.select_for_update().filter(project_id=scene.project_id))
+    scenes.sort(key=lambda s: (s.order, s.number, s.pk))
+    index = next(i for i, s in enumerate(scenes) if s.pk == scene.pk)
+    target = max(0, min(index + offset, len(scenes) - 1))
+    scenes.insert(target, scenes.pop(index))
+    for order, item in enumerate(scenes, start=1):
+        item.order = order
+    Scene.objects.bulk_update(scenes, ["order"])
+    return scene
+
+
+# --- shots ----------------------------------------------------------------------------------
+def next_shot_label(scene: Scene) -> str:
+    """The first free label of the scene's pattern: 3A, 3B, ... 3Z, 3AA, ..."""
+    taken = set(Shot.objects.filter(project_id=scene.project_id).values_list("label", flat=True))
+    letters = string.ascii_uppercase
+    for length in (1, 2):
+        for index in range(len(letters) ** length):
+            suffix, n = "", index
+            for _ in range(length):
+                suffix = letters[n % 26] + suffix
+                n //= 26
+            label = f"{scene.number}{suffix}"
+            if label not in taken:
+                return label
+    raise ValidationError("This scene has run out of shot labels.")
+
+
+@transaction.atomic
+def shot_create(*, scene: Scene, label: str = "", **fields) -> Shot:
+    project = scene.project
+    fields.setdefault("aspect_ratio", project.aspect_ratio)
+    fields.setdefault("target_model", project.default_model)
+    last = scene.shots.aggregate(order=Max("order"))["order"]
+    shot = Shot(
+        project=project,
+        scene=scene,
+        label=label.strip() or next_shot_label(scene),
+        order=(last or 0) + 1,
+        **fields,
+    )
+    shot.full_clean()
+    shot.save()
+    return shot
+
+
+def shot_update(*, shot: Shot, **fields) -> Shot:
+    for name, value in fields.items():
+        setattr(shot, name, value)
+    shot.full_clean()
+    shot.save()
+    return shot
+
+
+def shot_reset_camera(*, shot: Shot) -> Shot:
+    for axis in catalog.CAMERA_AXES:
+        setattr(shot, axis, 0)
+    shot.save(update_fields=[*catalog.CAMERA_AXES, "updated_at"])
+    return shot
+
+
+def shot_delete(*, shot: Shot) -> None:
+    files = _stored_names(shot.hero_frame, shot.hero_thumbnail, shot.voice_sample)
+    for reference in shot.references.all():
+        files += _stored_names(reference.image, reference.thumbnail)
+    shot.delete()
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+@transaction.atomic
+def shot_move(*, shot: Shot, scene: Scene, position: int) -> Shot:
+    """Put a shot at `position` (0-based) among the shots of `scene`, renumbering both scenes."""
+    if scene.project_id != shot.project_id:
+        raise ValidationError("A shot can only move between scenes of its own project.")
+    # Lock the scenes' rows so two people reordering at once each see the other's result.
+    scene_ids = sorted({shot.scene_id, scene.pk})
+    list(Scene.objects.select_for_update().filter(pk__in=scene_ids))
+    source_id = shot.scene_id
+    siblings = list(scene.shots.exclude(pk=shot.pk).order_by("order", "pk"))
+    position = max(0, min(position, len(siblings)))
+    shot.scene = scene
+    siblings.insert(position, shot)
+    for index, sibling in enumerate(siblings, start=1):
+        sibling.order = index
+    Shot.objects.bulk_update(siblings, ["scene", "order"])
+    if source_id != scene.pk:
+        remaining = list(Shot.objects.filter(scene_id=source_id).order_by("order", "pk"))
+        for index, sibling in enumerate(remaining, start=1):
+            sibling.order = index
+        Shot.objects.bulk_update(remaining, ["order"])
+    return shot
+
+
+def shot_position(shot: Shot) -> int:
+    """The 0-based position of a shot within its scene."""
+    return Shot.objects.filter(scene_id=shot.scene_id, order__lt=shot.order).count()
+
+
+# --- images ---------------------------------------------------------------------------------
+def shot_set_hero_frame(*, shot: Shot, image: CleanImage) -> Shot:
+    old = _stored_names(shot.hero_frame, shot.hero_thumbnail)
+    shot.hero_frame.save("hero.jpg", image.full, save=False)
+    shot.hero_thumbnail.save("thumb.jpg", image.thumbnail, save=False)
+    shot.hero_width, shot.hero_height = image.width, image.height
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+def shot_remove_hero_frame(*, shot: Shot) -> Shot:
+    old = _stored_names(shot.hero_frame, shot.hero_thumbnail)
+    shot.hero_frame = shot.hero_thumbnail = ""
+    shot.hero_width = shot.hero_height = None
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+def shot_set_voice_sample(*, shot: Shot, sample) -> Shot:
+    old = _stored_names(shot.voice_sample)
+    shot.voice_sample.save(sample.name, sample, save=False)
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+def shot_remove_voice_sample(*, shot: Shot) -> Shot:
+    old = _stored_names(shot.voice_sample)
+    shot.voice_sample = ""
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+@transaction.atomic
+def reference_add(*, shot: Shot, image: CleanImage, caption: str = "") -> ReferenceImage:
+    # Lock the shot so two uploads at once cannot both squeeze under the limit.
+    Shot.objects.select_for_update().filter(pk=shot.pk).first()
+    if shot.references.count() >= ReferenceImage.MAX_PER_SHOT:
+        raise ValidationError(
+            {"image": f"A shot can have at most {ReferenceImage.MAX_PER_SHOT} reference images."}
+        )
+    reference = ReferenceImage(
+        shot=shot, width=image.width, height=image.height, caption=caption.strip()
+    )
+    reference.image.save("ref.jpg", image.full, save=False)
+    reference.thumbnail.save("thumb.jpg", image.thumbnail, save=False)
+    reference.save()
+    return reference
+
+
+def reference_remove(*, reference: ReferenceImage) -> None:
+    files = _stored_names(reference.image, reference.thumbnail)
+    reference.delete()
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _stored_names(*field_files) -> list[str]:
+    # Names, not FieldFile objects: saving a new file into a field mutates its FieldFile in
+    # place, so a kept reference would point at the new picture and we would delete that.
+    return [field_file.name for field_file in field_files if field_file]
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

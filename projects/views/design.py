@@ -1,0 +1,121 @@
+"""Model-aware design on a shot: live preview, compare models, recommendations, presets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST, require_safe
+
+from providers.preflight import FIELDS
+
+from .. import shot_design
+from ..forms import ShotForm, TeamPresetForm
+from ..models import TeamPreset
+from .access import member_of
+from .shots import editor_response, shot_of
+
+LIVE_SLOTS = (*FIELDS, "status")
+
+
+@login_required
+@require_POST
+def shot_preview(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    """What the target model would be sent for the form as typed; saves nothing."""
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    form = ShotForm(request.POST, instance=shot)
+    form.is_valid()  # fills form.instance with every valid field; errors go in the slots
+    media = form.unsaved_media() if hasattr(form, "cleaned_data") else {}
+    preview = shot_design.shot_preview(form.instance, **media)
+    slots = {
+        name: list(form.errors.get(name, [])) + preview.problems.get(name, [])
+        for name in LIVE_SLOTS
+    }
+    context = {"project": membership.project, "shot": form.instance, "preview": preview}
+    html = render_to_string("projects/shot_detail.html#preview", context, request=request)
+    html += render_to_string(
+        "projects/shot_detail.html#preflight-slots", {"slots": slots}, request=request
+    )
+    return HttpResponse(html)
+
+
+@login_required
+@require_safe
+def shot_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id)
+    shot = shot_of(membership, shot_id)
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "shot": shot,
+        "previews": shot_design.shot_compare(shot),
+        "recommendations": shot_design.shot_recommendations(shot)[:5],
+    }
+    return render(request, "projects/shot_compare.html", context)
+
+
+@login_required
+@require_POST
+def shot_use_model(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    try:
+        shot_design.shot_use_model(shot=shot, model=request.POST.get("model", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:shot-compare", membership.project_id, shot.pk)
+    messages.success(request, f"Shot {shot.label} now targets {shot.get_target_model_display()}.")
+    return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+@login_required
+@require_POST
+def shot_apply_preset(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    preset = shot_design.find_preset(membership.project_id, request.POST.get("preset", ""))
+    if preset is None:
+        messages.error(request, "That preset no longer exists.")
+    else:
+        try:
+            shot_design.shot_apply_preset(shot=shot, preset=preset)
+            messages.success(request, f"Applied “{preset.name}” to shot {shot.label}.")
+        except ValidationError as error:
+            shot.refresh_from_db()
+            messages.error(request, " ".join(error.messages))
+    return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+@login_required
+@require_POST
+def team_preset_create(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    form = TeamPresetForm(request.POST, prefix="preset")
+    if form.is_valid():
+        try:
+            preset = shot_design.team_preset_save(shot=shot, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved “{preset.name}” as a team preset.")
+            return redirect("projects:shot", membership.project_id, shot.pk)
+    return editor_response(request, membership, shot, preset_form=form, status=422)
+
+
+@login_required
+@require_POST
+def team_preset_delete(request: HttpRequest, project_id: int, preset_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    preset = get_object_or_404(TeamPreset.objects.filter(project=membership.project), pk=preset_id)
+    name = preset.name
+    shot_design.team_preset_delete(preset=preset)
+    messages.success(request, f"Deleted the team preset “{name}”.")
+    back = request.POST.get("shot")
+    if back and back.isdigit():
+        return redirect("projects:shot", membership.project_id, int(back))
+    return redirect("projects:storyboard", membership.project_id)

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import services
+from ..forms import InviteForm, ProjectForm, RoleForm
+from ..selectors import project_members, projects_for
+from .access import member_of
+
+
+@login_required
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = projects_for(request.user).order_by("-updated_at")
+    return render(request, "projects/project_list.html", {"projects": projects})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(owner=request.user, **form.cleaned_data)
+        return redirect("projects:storyboard", project.pk)
+    status = 422 if form.errors else 200
+    return render(request, "projects/project_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="view" if request.method == "GET" else "own")
+    project = membership.project
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Project settings saved.")
+        return redirect("projects:storyboard", project.pk)
+    context = {"form": form, "project": project, "membership": membership}
+    return render(
+        request, "projects/project_form.html", context, status=422 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = member_of(request, project_id, need="own").project
+    name = project.name
+    project.delete()
+    messages.success(request, f"Deleted the project “{name}”.")
+    return redirect("projects:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="view" if request.method == "GET" else "own")
+    project = membership.project
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.member_invite(project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{added.user.username} joined as {added.get_role_display()}."
+            )
+            return redirect("projects:members", project.pk)
+    context = {
+        "project": project,
+        "membership": membership,
+        "members": project_members(project),
+        "form": form,
+        "role_choices": RoleForm.base_fields["role"].choices,
+    }
+    return render(request, "projects/members.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, project_id: int, member_id: int) -> HttpResponse:
+    project = member_of(request, project_id, need="own").project
+    target = project.memberships.select_related("user").filter(pk=member_id).first()
+    if target is None:
+        messages.error(request, "That person is no longer on this project.")
+        return redirect("projects:members", project.pk)
+    form = RoleForm(request.POST, instance=target)
+    try:
+        if not form.is_valid():
+            if "monthly_quota" in form.errors:
+                raise ValidationError("A monthly quota is an amount of at least 0, or empty.")
+            raise ValidationError("Choose owner, editor or viewer.")
+        services.member_change_role(membership=target, role=form.cleaned_data["role"])
+        services.member_set_quota(membership=target, quota=form.cleaned_data["monthly_quota"])
+        messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("projects:members", project.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, project_id: int, member_id: int) -> HttpResponse:
+    project = member_of(request, project_id, need="own").project
+    target = project.memberships.select_related("user").filter(pk=member_id).first()
+    if target is not None:
+        try:
+            services.member_remove(membership=target)
+            messages.success(request, f"{target.user.username} was removed from the project.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("projects:members", project.pk)

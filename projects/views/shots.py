@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from providers import catalog
+from providers.presets import PRESETS
+
+from .. import services, shot_design
+from ..forms import ReferenceForm, ShotForm, TeamPresetForm
+from ..generation.registry import ProviderUnavailable, provider_for_model
+from ..generation.requests import estimate_cost
+from ..models import Membership, ReferenceImage, Shot, TakeState
+from ..money import budget_warning
+from ..shot_spec import shot_spec
+from .access import member_of
+from .storyboard import board_response
+
+
+def shot_of(membership: Membership, shot_id: int) -> Shot:
+    shots = Shot.objects.filter(project=membership.project).select_related("scene")
+    return get_object_or_404(shots.prefetch_related("references"), pk=shot_id)
+
+
+PROMOTE_MODELS = [(slug, name) for slug, name in catalog.VIDEO_MODELS if slug != "previz"]
+
+
+def generate_offer(shot: Shot, preview) -> dict:
+    """What the Generate button says: the model, the estimate, or why it cannot go yet."""
+    offer = {"model": preview.capabilities.name, "blocked": "", "estimate": ""}
+    try:
+        provider_for_model(shot.target_model)
+    except ProviderUnavailable as error:
+        offer["blocked"] = str(error)
+        return offer
+    try:
+        cost = estimate_cost(shot.target_model, shot_spec(shot))
+    except ValidationError as error:
+        offer["blocked"] = " ".join(error.messages)
+        return offer
+    if preview.problems:
+        offer["blocked"] = "Fix the pre-flight problems above first."
+    offer["estimate"] = "free" if cost == 0 else f"up to ${cost:.2f}"
+    return offer
+
+
+def editor_response(
+    request: HttpRequest,
+    membership: Membership,
+    shot: Shot,
+    *,
+    form: ShotForm | None = None,
+    reference_form: ReferenceForm | None = None,
+    preset_form: TeamPresetForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    preview = shot_design.shot_preview(shot)
+    takes = list(
+        shot.takes.select_related("requested_by", "promoted_from", "retry_of").order_by("-number")
+    )
+    context = {
+        "takes": takes,
+        "duplicate_of": request.GET.get("duplicate", ""),
+        "budget_warning": budget_warning(membership.project),
+        "promote_models": PROMOTE_MODELS,
+        "finished_takes": [take for take in takes if take.state == TakeState.SUCCEEDED],
+        "generate": generate_offer(shot, preview),
+        "preview": preview,
+        "preflight": preview.problems,
+        "builtin_presets": PRESETS,
+        "team_presets": list(membership.project.presets.all()),
+        "preset_form": preset_form or TeamPresetForm(prefix="preset"),
+        "project": membership.project,
+        "membership": membership,
+        "shot": shot,
+        "form": form or ShotForm(instance=shot),
+        "reference_form": reference_form or ReferenceForm(),
+        "can_add_reference": len(shot.references.all()) < ReferenceImage.MAX_PER_SHOT,
+        "max_references": ReferenceImage.MAX_PER_SHOT,
+    }
+    return render(request, "projects/shot_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="view" if request.method == "GET" else "edit")
+    shot = shot_of(membership, shot_id)
+    if request.method == "GET":
+        return editor_response(request, membership, shot)
+    form = ShotForm(request.POST, request.FILES, instance=shot)
+    if not form.is_valid():
+        # 422 with the typed input intact; the saved shot and its frame are untouched.
+        shot.refresh_from_db()
+        return editor_response(request, membership, shot, form=form, status=422)
+    with transaction.atomic():
+        form.save()
+        if form.clean_hero is not None:
+            services.shot_set_hero_frame(shot=shot, image=form.clean_hero)
+        elif form.cleaned_data.get("remove_hero"):
+            services.shot_remove_hero_frame(shot=shot)
+        if form.clean_voice is not None:
+            services.shot_set_voice_sample(shot=shot, sample=form.clean_voice)
+        elif form.cleaned_data.get("remove_voice"):
+            services.shot_remove_voice_sample(shot=shot)
+    if "reset_camera" in request.POST:
+        services.shot_reset_camera(shot=shot)
+    messages.success(request, f"Shot {shot.label} saved.")
+    return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+@login_required
+@require_POST
+def shot_delete(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    label, scene_id = shot.label, shot.scene_id
+    services.shot_delete(shot=shot)
+    if request.htmx:
+        return board_response(request, membership)
+    messages.success(request, f"Shot {label} deleted.")
+    url = reverse("projects:storyboard", args=[membership.project_id])
+    return redirect(f"{url}#scene-{scene_id}")
+
+
+@login_required
+@require_POST
+def reference_add(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    form = ReferenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.reference_add(
+                shot=shot, image=form.clean_image_result, caption=form.cleaned_data["caption"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Reference image added.")
+            return redirect("projects:shot", membership.project_id, shot.pk)
+    return editor_response(request, membership, shot, reference_form=form, status=422)
+
+
+@login_required
+@require_POST
+def reference_remove(request: HttpRequest, project_id: int, shot_id: int, ref_id: int):
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    reference = get_object_or_404(shot.references, pk=ref_id)
+    services.reference_remove(reference=reference)
+    messages.success(request, "Reference image removed.")
+    return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+IMAGE_FIELDS = {"hero": "hero_frame", "hero-thumb": "hero_thumbnail"}
+AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
+
+
+@login_required
+@require_safe
+def shot_voice(request: HttpRequest, project_id: int, shot_id: int) -> FileResponse:
+    membership = member_of(request, project_id)
+    shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
+    extension = shot.voice_sample.name.rsplit(".", 1)[-1] if shot.voice_sample else ""
+    return _file_response(shot.voice_sample, AUDIO_TYPES.get(extension, "application/octet-stream"))
+
+
+@login_required
+@require_safe
+def shot_image(request: HttpRequest, project_id: int, shot_id: int, kind: str) -> FileResponse:
+    """Private media: only members get the picture, never a public URL."""
+    membership = member_of(request, project_id)
+    if kind not in IMAGE_FIELDS:
+        raise Http404("No such image.")
+    shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
+    return _image_response(getattr(shot, IMAGE_FIELDS[kind]))
+
+
+@login_required
+@require_safe
+def reference_image(request: HttpRequest, project_id: int, ref_id: int, kind: str):
+    membership = member_of(request, project_id)
+    reference = get_object_or_404(
+        ReferenceImage.objects.filter(shot__project=membership.project), pk=ref_id
+    )
+    if kind not in ("full", "thumb"):
+        raise Http404("No such image.")
+    return _image_response(reference.image if kind == "full" else reference.thumbnail)
+
+
+def _image_response(field_file) -> FileResponse:
+    return _file_response(field_file, "image/jpeg")
+
+
+def _file_response(field_file, content_type: str) -> FileResponse:
+    if not field_file:
+        raise Http404("No such file.")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,177 @@
+"""The storyboard: scenes in order, each a grid of shot cards, edited inline with HTMX.
+
+Every change returns the whole board partial: a move touches two scenes, and one swap target
+keeps the page consistent. Without JS the same forms post and redirect back.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import services
+from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm
+from ..generation import actions
+from ..models import Membership, Scene, Shot
+from ..money import budget_warning, rate_cards, scene_estimate
+from ..selectors import storyboard_scenes
+from .access import member_of
+
+
+def board_response(
+    request: HttpRequest, membership: Membership, *, status: int = 200, anchor: str = "", **extra
+) -> HttpResponse:
+    """The board partial for HTMX, the full page otherwise (or a redirect after a POST)."""
+    if request.method == "POST" and not request.htmx and status < 400:
+        url = reverse("projects:storyboard", args=[membership.project_id])
+        return redirect(f"{url}#{anchor}" if anchor else url)
+    scenes = list(storyboard_scenes(membership.project))
+    rates = rate_cards()
+    for scene in scenes:
+        scene.estimate, scene.unpriced = scene_estimate(scene, rates)
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "scenes": scenes,
+        "scene_form": SceneForm(prefix="new-scene"),
+        "budget_warning": budget_warning(membership.project),
+        **extra,
+    }
+    if not request.htmx:
+        return render(request, "projects/storyboard.html", context, status=status)
+    response = render(request, "projects/storyboard.html#board", context, status=status)
+    # Whatever element asked (a card, a scene header), the answer is the whole board.
+    response["HX-Retarget"] = "#board"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@login_required
+@require_safe
+def storyboard(request: HttpRequest, project_id: int) -> HttpResponse:
+    return board_response(request, member_of(request, project_id))
+
+
+@login_required
+@require_POST
+def scene_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    form = SceneForm(request.POST, prefix="new-scene")
+    if not form.is_valid():
+        return board_response(request, membership, status=422, scene_form=form)
+    scene = services.scene_create(project=membership.project, **form.cleaned_data)
+    return board_response(request, membership, anchor=f"scene-{scene.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    scene = get_object_or_404(membership.project.scenes, pk=scene_id)
+    form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
+    if request.method == "POST" and form.is_valid():
+        services.scene_update(scene=scene, **form.cleaned_data)
+        return board_response(request, membership, anchor=f"scene-{scene.pk}")
+    context = {"project": membership.project, "scene": scene, "form": form}
+    template = "projects/scene_form.html" + ("#scene-form" if request.htmx else "")
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def scene_delete(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    scene = get_object_or_404(membership.project.scenes, pk=scene_id)
+    services.scene_delete(scene=scene)
+    return board_response(request, membership)
+
+
+@login_required
+@require_POST
+def scene_move(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    scene = get_object_or_404(membership.project.scenes, pk=scene_id)
+    offset = {"earlier": -1, "later": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        return board_response(
+            request, membership, status=422, move_error="That move was not understood."
+        )
+    services.scene_move(scene=scene, offset=offset)
+    return board_response(request, membership, anchor=f"scene-{scene.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    """Edit a card's essentials in place; the full editor is the shot page."""
+    membership = member_of(request, project_id, need="edit")
+    shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
+    if not request.htmx and request.method == "GET":
+        return redirect("projects:shot", membership.project_id, shot.pk)
+    form = ShotCardForm(request.POST or None, instance=shot, prefix=f"card-{shot.pk}")
+    if request.method == "POST" and form.is_valid():
+        services.shot_update(shot=shot, **form.cleaned_data)
+        return board_response(request, membership, anchor=f"shot-{shot.pk}")
+    context = {"project": membership.project, "membership": membership, "shot": shot, "form": form}
+    template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def scene_generate(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
+    """Generate every ready shot of the scene in one action."""
+    membership = member_of(request, project_id, need="edit")
+    scene = get_object_or_404(membership.project.scenes, pk=scene_id)
+    result = actions.scene_generate(scene=scene, user=request.user)
+    if result.started:
+        labels = ", ".join(take.shot.label for take in result.started)
+        messages.success(request, f"Scene {scene.number}: generating {labels}.")
+    for label, why in result.skipped.items():
+        messages.error(request, f"Shot {label} was not sent: {why}")
+    if not result.started and not result.skipped:
+        messages.info(request, f"Scene {scene.number} has no shots marked ready.")
+    url = reverse("projects:storyboard", args=[membership.project_id])
+    return redirect(f"{url}#scene-{scene.pk}")
+
+
+@login_required
+@require_POST
+def shot_create(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    scene = get_object_or_404(membership.project.scenes.select_related("project"), pk=scene_id)
+    form = ShotQuickForm(request.POST, prefix=f"add-{scene.pk}")
+    if form.is_valid():
+        try:
+            shot = services.shot_create(scene=scene, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return board_response(request, membership, anchor=f"shot-{shot.pk}")
+    return board_response(request, membership, status=422, failed_scene=scene.pk, quick_form=form)
+
+
+@login_required
+@require_POST
+def shot_move(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    """Move by drag and drop (scene + position) or by the ◀ ▶ buttons (direction)."""
+    membership = member_of(request, project_id, need="edit")
+    shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
+    direction = request.POST.get("direction")
+    if direction in ("earlier", "later"):
+        position = services.shot_position(shot) + (-1 if direction == "earlier" else 1)
+        services.shot_move(shot=shot, scene=shot.scene, position=position)
+        return board_response(request, membership, anchor=f"shot-{shot.pk}")
+    form = MoveShotForm(request.POST, project=membership.project)
+    if not form.is_valid():
+        return board_response(
+            request, membership, status=422, move_error="That move was not understood."
+        )
+    scene: Scene = form.cleaned_data["scene"]
+    services.shot_move(shot=shot, scene=scene, position=form.cleaned_data["position"])
+    return board_response(request, membership, anchor=f"shot-{shot.pk}")

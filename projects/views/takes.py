@@ -1,0 +1,185 @@
+"""Takes on a shot: generate, follow (HTMX polling reads the database only), review, circle."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from ..generation import actions
+from ..models import Membership, Take, TakeState
+from ..money import budget_warning
+from .access import member_of
+from .media import ranged_file_response
+from .shots import PROMOTE_MODELS, shot_of
+
+ACTIONS = {
+    "cancel": actions.take_cancel,
+    "mark-failed": actions.take_mark_failed,
+}
+
+
+def take_of(membership: Membership, take_id: int) -> Take:
+    takes = Take.objects.filter(project=membership.project).select_related(
+        "shot", "requested_by", "promoted_from", "retry_of"
+    )
+    return get_object_or_404(takes, pk=take_id)
+
+
+def card_response(request: HttpRequest, membership: Membership, take: Take, status: int = 200):
+    take.shot.refresh_from_db(fields=["circled_take"])
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "take": take,
+        "shot": take.shot,
+        "promote_models": PROMOTE_MODELS,
+    }
+    return render(request, "projects/take_card.html#take-card", context, status=status)
+
+
+@login_required
+@require_POST
+def take_create(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="edit")
+    shot = shot_of(membership, shot_id)
+    allow_duplicate = request.POST.get("allow_duplicate") == "1"
+    try:
+        take = actions.take_request(shot=shot, user=request.user, allow_duplicate=allow_duplicate)
+    except actions.DuplicateTake as duplicate:
+        messages.warning(request, duplicate.messages[0])
+        return redirect(f"{shot_url(membership, shot.pk)}?duplicate={duplicate.existing.pk}#takes")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if take.state == TakeState.AWAITING_APPROVAL:
+            messages.info(
+                request,
+                f"Take {take.number} may cost up to ${take.estimated_cost:.2f}, above the "
+                "project's approval limit: it waits for an owner's approval.",
+            )
+        else:
+            messages.success(request, f"Take {take.number} of shot {shot.label} is on its way.")
+        membership.project.refresh_from_db(fields=["budget", "spent", "reserved"])
+        warning = budget_warning(membership.project)
+        if warning:
+            messages.warning(request, warning)
+    return redirect(f"{shot_url(membership, shot.pk)}#takes")
+
+
+def shot_url(membership: Membership, shot_id: int) -> str:
+    return reverse("projects:shot", args=[membership.project_id, shot_id])
+
+
+@login_required
+@require_safe
+def take_card(request: HttpRequest, project_id: int, take_id: int) -> HttpResponse:
+    membership = member_of(request, project_id)
+    return card_response(request, membership, take_of(membership, take_id))
+
+
+@login_required
+@require_POST
+def take_action(request: HttpRequest, project_id: int, take_id: int, action: str):
+    owner_only = action in ("approve", "decline")
+    membership = member_of(request, project_id, need="own" if owner_only else "edit")
+    take = take_of(membership, take_id)
+    try:
+        if action == "approve":
+            actions.take_approve(take=take, user=request.user)
+            messages.success(request, f"Take {take.number} approved: it joins the queue.")
+        elif action == "decline":
+            actions.take_decline(take=take, user=request.user)
+            messages.success(request, f"Take {take.number} declined; its hold was released.")
+        elif action == "promote":
+            final = actions.take_promote(
+                take=take,
+                model=request.POST.get("model", ""),
+                resolution=request.POST.get("resolution", ""),
+                user=request.user,
+            )
+            messages.success(
+                request,
+                f"Take {final.number} renders take {take.number} on "
+                f"{final.get_model_display()} (up to ${final.estimated_cost:.2f}).",
+            )
+        elif action == "retry":
+            new = actions.take_retry(take=take, user=request.user)
+            messages.success(request, f"Take {new.number} retries take {take.number}.")
+        elif action == "circle":
+            shot = actions.take_circle(take=take)
+            if shot.circled_take_id:
+                messages.success(request, f"Take {take.number} is circled for shot {shot.label}.")
+        elif action in ACTIONS:
+            ACTIONS[action](take=take)
+        else:
+            raise Http404("No such action.")
+    except ValidationError as error:
+        if request.htmx:
+            take.refresh_from_db()
+            return card_response(request, membership, take, status=422)
+        messages.error(request, " ".join(error.messages))
+    if request.htmx and action in ACTIONS:
+        take.refresh_from_db()
+        return card_response(request, membership, take)
+    return redirect(request.POST.get("next") or f"{shot_url(membership, take.shot_id)}#takes")
+
+
+@login_required
+@require_safe
+def take_media(request: HttpRequest, project_id: int, take_id: int, kind: str):
+    membership = member_of(request, project_id)
+    take = take_of(membership, take_id)
+    field, content_type = {
+        "video.mp4": (take.video, "video/mp4"),
+        "poster.jpg": (take.poster, "image/jpeg"),
+        "thumb.jpg": (take.thumbnail, "image/jpeg"),
+    }.get(kind, (None, ""))
+    if not field:
+        raise Http404("No such file.")
+    return ranged_file_response(request, field, content_type)
+
+
+@login_required
+@require_safe
+def takes_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    membership = member_of(request, project_id)
+    shot = shot_of(membership, shot_id)
+    chosen = [int(pk) for pk in request.GET.getlist("take") if pk.isdigit()]
+    takes = shot.takes.filter(state=TakeState.SUCCEEDED)
+    if chosen:
+        takes = takes.filter(pk__in=chosen)
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "shot": shot,
+        "takes": list(takes.order_by("number")[:4]),
+    }
+    return render(request, "projects/takes_compare.html", context)
+
+
+@login_required
+@require_safe
+def queue(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = member_of(request, project_id)
+    takes = (
+        Take.objects.filter(project=membership.project)
+        .exclude(
+            state__in=[
+                TakeState.SUCCEEDED,
+                TakeState.FAILED,
+                TakeState.REJECTED,
+                TakeState.CANCELED,
+            ]
+        )
+        .select_related("shot", "requested_by")
+        .order_by("queued_at")
+    )
+    context = {"project": membership.project, "membership": membership, "takes": takes}
+    template = "projects/queue.html#queue-list" if request.htmx else "projects/queue.html"
+    return render(request, template, context)

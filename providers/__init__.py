@@ -1,0 +1,1 @@
+"""How a shot becomes a video. Pure Python: never imports `projects` or Django."""

@@ -1,0 +1,1 @@
+"""One module per prompt formula; each exposes `build(spec, caps, cam) -> Draft`."""

@@ -1,0 +1,291 @@
+"""Settings from the environment, with embedded defaults that need no server.
+
+Unset DATABASE_URL -> SQLite under var/; unset REDIS_URL -> kombu's filesystem broker under var/.
+Set both (and SECRET_KEY, DEBUG=0, ALLOWED_HOSTS) for production, as docker-compose.yml does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("STUDIO_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+# The fallback key is only usable with DEBUG on; `check --deploy` flags it, production sets one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("STUDIO_ALLOW_DEV_KEY", False):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for local work).")
+    SECRET_KEY = "django-insecure-local-development-only"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "studio",
+    "projects",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "studio.urls"
+WSGI_APPLICATION = "studio.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "studio.context_processors.studio",
+            ],
+        },
+    },
+]
+
+# SQLite by default; IMMEDIATE transactions so concurrent writers queue instead of failing
+# half-way with "database is locked" (Django 5.1+ option).
+_sqlite_path = VAR_DIR / "db.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # A file, not :memory:, so a worker process started by a test sees the same test database;
+    # named per test run so two runs in one checkout do not delete each other's.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "projects:list"
+LOGOUT_REDIRECT_URL = "login"
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Media is private: there is no public MEDIA_URL route; views check membership then stream.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+
+# Uploads: hero frames and references are re-encoded; these caps stop hostile files early.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
+IMAGE_MAX_SIDE = int(os.environ.get("IMAGE_MAX_SIDE", 8192))
+VOICE_SAMPLE_MAX_BYTES = int(os.environ.get("VOICE_SAMPLE_MAX_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Security headers; the deploy check in CI runs with DEBUG off and these on.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# Preloading is a one-way door for the whole domain: an operator opts in, we don't.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Celery: Redis when REDIS_URL is set, else a broker that needs no server (kombu filesystem).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+BROKER_DIR = VAR_DIR / "broker"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    # Longer than any countdown or task runtime, so nothing is redelivered while it still runs.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    for _folder in ("queue", "processed", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcasts (worker control) default to ./control in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_VISIBILITY_TIMEOUT = 3600
+CELERY_TASK_IGNORE_RESULT = True  # job state lives in our database, not a result backend
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 25  # below the 30 s stop grace in docker-compose.yml
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "studio.heartbeat", "schedule": 30.0},
+    # Waiting lives in the database; this wakes whatever is due (polls, retries, downloads).
+    "sweep-takes": {"task": "projects.sweep_takes", "schedule": 2.0},
+}
+# CPU-heavy previz renders get their own queue so they never hold up submits and polls.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
+RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE", "render")
+CELERY_TASK_ROUTES = {"providers.previz.render": {"queue": RENDER_QUEUE}}
+
+# Video providers by slug (capabilities.provider); each is built from a dotted path + options.
+# CREDENTIALS: constructor argument -> environment variable (else the key an admin entered in
+# the studio, stored encrypted). OPTIONS_FROM_ENV: e.g. base URLs pointing at the simulator.
+VIDEO_PROVIDERS = {
+    "local": {
+        "BACKEND": "providers.previz.adapter.PrevizProvider",
+        "OPTIONS": {"render_queue": RENDER_QUEUE},
+    },
+    # Veo runs on the Gemini API by default; STUDIO_VEO_PLATFORM=vertex uses Vertex AI with a
+    # service account (it also takes seed and generateAudio, which the Gemini API does not).
+    "google-veo": {
+        "BACKEND": "providers.veo.GeminiVeoProvider",
+        "CREDENTIALS": {"api_key": "GEMINI_API_KEY"},
+        "OPTIONS_FROM_ENV": {"base_url": "GEMINI_BASE_URL"},
+        "WEBHOOK_OPTION": None,
+    }
+    if os.environ.get("STUDIO_VEO_PLATFORM", "gemini") != "vertex"
+    else {
+        "BACKEND": "providers.veo.VertexVeoProvider",
+        "CREDENTIALS": {"service_account_info": "GOOGLE_APPLICATION_CREDENTIALS"},
+        "OPTIONS_FROM_ENV": {
+            "project": "VERTEX_PROJECT",
+            "location": "VERTEX_LOCATION",
+            "base_url": "VERTEX_BASE_URL",
+            "output_gcs_uri": "VERTEX_OUTPUT_GCS_URI",
+        },
+        "WEBHOOK_OPTION": None,
+    },
+    "kling": {
+        "BACKEND": "providers.kling.KlingProvider",
+        "CREDENTIALS": {"access_key": "KLING_ACCESS_KEY", "secret_key": "KLING_SECRET_KEY"},
+        "OPTIONS_FROM_ENV": {"base_url": "KLING_BASE_URL", "usd_per_unit": "KLING_USD_PER_UNIT"},
+        "WEBHOOK_OPTION": None,  # Kling takes callback_url per request: see requests.py
+    },
+    "runway": {
+        "BACKEND": "providers.runway.RunwayProvider",
+        "CREDENTIALS": {"api_key": "RUNWAY_API_KEY"},
+        "OPTIONS_FROM_ENV": {"base_url": "RUNWAY_BASE_URL"},
+        "WEBHOOK_OPTION": None,
+    },
+    "seedance": {
+        "BACKEND": "providers.seedance.SeedanceProvider",
+        "CREDENTIALS": {"api_key": "ARK_API_KEY"},
+        "OPTIONS_FROM_ENV": {"base_url": "ARK_BASE_URL"},
+        "WEBHOOK_OPTION": "callback_url",
+    },
+    "higgsfield": {
+        "BACKEND": "providers.higgsfield.HiggsfieldProvider",
+        "CREDENTIALS": {"api_key": "HIGGSFIELD_API_KEY", "api_secret": "HIGGSFIELD_API_SECRET"},
+        "OPTIONS_FROM_ENV": {"base_url": "HIGGSFIELD_BASE_URL"},
+        "WEBHOOK_OPTION": "webhook_url",
+    },
+}
+# How long to wait for a provider's answer; a paid request that times out "needs a check".
+PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", 30))
+# Where providers can reach this studio for webhooks (e.g. https://studio.example.org); empty
+# means no webhooks, and polling alone follows the jobs.
+STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "").rstrip("/")
+# Results fetched from the local simulator (http on loopback) instead of the providers' CDNs.
+PROVIDER_SIMULATOR_DOWNLOADS = env_bool("PROVIDER_SIMULATOR_DOWNLOADS", False)
+STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
+
+# Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off).
+STUDIO_FAULTS = {
+    "submit_delay": float(os.environ.get("STUDIO_FAULT_SUBMIT_DELAY", 0)),
+    "poll_delay": float(os.environ.get("STUDIO_FAULT_POLL_DELAY", 0)),
+}
+TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
+# A claim older than this with no answer means the worker died mid-submit: needs a check.
+TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))
+TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

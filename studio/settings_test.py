@@ -1,0 +1,19 @@
+"""Test settings: the real settings, plus a throwaway key and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("DEBUG", "0")
+# Queues of their own per test run, inherited by the worker processes tests start, so a run
+# never picks up another run's messages on a shared broker.
+os.environ.setdefault("CELERY_DEFAULT_QUEUE", f"test-{os.getpid()}")
+os.environ.setdefault("CELERY_RENDER_QUEUE", f"test-{os.getpid()}-render")
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# A worker process started by a test must use the test database the test runner created.
+if os.environ.get("STUDIO_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["STUDIO_TEST_DB_NAME"]  # noqa: F405

@@ -1,0 +1,129 @@
+"""A filmmaker's first session, in Chromium: sign in to storyboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from projects.models import Project
+from tests.factories import UserFactory, image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username="mara"):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+
+
+def test_from_sign_in_to_a_storyboard(page, tmp_path):
+    UserFactory(username="mara")
+    sign_in(page)
+
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Name").fill("The Last Lamp")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("heading", name="The Last Lamp")).to_be_visible()
+
+    # Add a scene inline (HTMX swaps the board, no page load).
+    page.get_by_label("Title").fill("Storm Coming")
+    page.get_by_label("Location").fill("Cliffs")
+    page.get_by_role("button", name="Add scene").click()
+    expect(page.get_by_role("heading", name="1. Storm Coming — Cliffs")).to_be_visible()
+
+    # Add two shots.
+    for subject in ("A lighthouse on black cliffs", "Mara turns to the sea"):
+        page.get_by_placeholder("Subject, e.g. the keeper climbs the stairs").fill(subject)
+        page.get_by_role("button", name="Add shot").click()
+        expect(page.locator(".shot-card", has_text=subject)).to_be_visible()
+    expect(page.locator(".shot-card .label")).to_have_text(["1A", "1B"])
+
+    # Open shot 1A, upload a hero frame and move the sliders.
+    page.get_by_role("link", name="1A", exact=True).click()
+    expect(page.get_by_role("heading", name="Shot 1A")).to_be_visible()
+    frame = tmp_path / "hero.png"
+    frame.write_bytes(image_bytes("PNG", size=(640, 360)))
+    page.get_by_label("Hero frame").set_input_files(str(frame))
+    pan = page.locator("input[name=pan]")
+    pan.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("output[data-output-for=pan]")).to_have_text("+3")
+    page.locator("input[name=dolly]").fill("-6")
+    expect(page.locator("output[data-output-for=dolly]")).to_have_text("-6")
+    expect(page.locator("#camera-summary")).to_have_text("pan +3, dolly -6")
+    page.get_by_role("button", name="Save shot").click()
+    expect(page.get_by_text("Shot 1A saved.")).to_be_visible()
+    expect(page.locator("#hero-image")).to_be_visible()
+    assert page.locator("#hero-image").evaluate("img => img.naturalWidth") == 640
+
+    # Back on the storyboard: drag 1B before 1A.
+    page.get_by_role("link", name="The Last Lamp").first.click()
+    card_a = page.locator(".shot-card", has_text="1A")
+    expect(card_a.locator("img")).to_be_visible()
+    expect(card_a).to_contain_text("Camera: pan +3, dolly -6")
+    page.locator(".shot-card", has_text="1B").drag_to(card_a, target_position={"x": 10, "y": 40})
+    expect(page.locator(".shot-card .label")).to_have_text(["1B", "1A"])
+
+    # The keyboard fallback puts it back.
+    page.get_by_role("button", name="Move shot 1B later").click()
+    expect(page.locator(".shot-card .label")).to_have_text(["1A", "1B"])
+
+    project = Project.objects.get(name="The Last Lamp")
+    shot = project.shots.get(label="1A")
+    assert (shot.pan, shot.dolly, shot.order) == (3, -6, 1)
+    assert shot.hero_frame and shot.hero_thumbnail
+    assert page.csp_violations == []
+
+
+def test_move_a_shot_to_another_scene_without_a_mouse(page):
+    from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+
+    membership = MembershipFactory(user=UserFactory(username="mara"))
+    first = SceneFactory(project=membership.project, number=1, title="Cliffs")
+    second = SceneFactory(project=membership.project, number=2, title="Stairs")
+    ShotFactory(scene=first, label="1A")
+    sign_in(page)
+    page.goto(f"/projects/{membership.project.pk}/")
+    page.get_by_label("Scene for shot 1A").select_option(label="Scene 2")
+    page.locator(".shot-card", has_text="1A").get_by_role("button", name="Move", exact=True).click()
+    expect(page.locator(f"#scene-{second.pk} .shot-card .label")).to_have_text(["1A"])
+    expect(page.locator(f"#scene-{first.pk}")).to_contain_text("No shots in this scene yet.")
+    assert page.csp_violations == []
+
+
+def test_edit_and_delete_inline_on_the_board(page):
+    from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+
+    membership = MembershipFactory(user=UserFactory(username="mara"))
+    scene = SceneFactory(project=membership.project, number=1, title="Cliffs")
+    ShotFactory(scene=scene, label="1A", subject="The tower")
+    ShotFactory(scene=scene, label="1B", subject="The sea")
+    sign_in(page)
+    page.goto(f"/projects/{membership.project.pk}/")
+
+    # Scene header edited in place.
+    page.get_by_role("link", name="Edit scene").click()
+    scene_form = page.locator(".scene-form")
+    scene_form.get_by_label("Time of day").fill("Dusk")
+    scene_form.get_by_role("button", name="Save scene").click()
+    expect(page.get_by_role("heading", name="1. Cliffs — Dusk")).to_be_visible()
+
+    # A card edited in place: bad input first, then good.
+    page.get_by_role("link", name="Edit shot 1A here").click()
+    card = page.locator(".shot-card.editing")
+    card.get_by_label("Duration seconds").fill("0")
+    card.get_by_role("button", name="Save").click()
+    expect(card.get_by_text("Ensure this value is greater than or equal to 1.")).to_be_visible()
+    card.get_by_label("Duration seconds").fill("6")
+    card.get_by_label("Subject").fill("The tower at dusk")
+    card.get_by_role("button", name="Save").click()
+    expect(page.locator(".shot-card", has_text="1A")).to_contain_text("The tower at dusk")
+    expect(page.locator(".shot-card", has_text="1A")).to_contain_text("6 s")
+
+    # Delete asks first.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete shot 1B").click()
+    expect(page.locator(".shot-card .label")).to_have_text(["1A"])
+    assert page.csp_violations == []

@@ -1,0 +1,90 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from projects.models import Role
+
+from .factories import (
+    MembershipFactory,
+    ProjectFactory,
+    SceneFactory,
+    ShotFactory,
+    UserFactory,
+    image_bytes,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory()
+
+
+@pytest.fixture
+def owner(project):
+    return MembershipFactory(project=project, role=Role.OWNER).user
+
+
+@pytest.fixture
+def editor(project):
+    return MembershipFactory(project=project, role=Role.EDITOR).user
+
+
+@pytest.fixture
+def viewer(project):
+    return MembershipFactory(project=project, role=Role.VIEWER).user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def scene(project):
+    return SceneFactory(project=project)
+
+
+@pytest.fixture
+def shot(scene):
+    return ShotFactory(scene=scene)
+
+
+@pytest.fixture
+def png_upload():
+    def make(name="frame.png", **kwargs):
+        return SimpleUploadedFile(name, image_bytes("PNG", **kwargs), content_type="image/png")
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def seeded_rate_cards(request):
+    """Rate cards come from a data migration; transactional tests flush them, so put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if not (marker or {"db", "transactional_db"} & names):
+        return
+    transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from projects.models import RateCard
+    from providers.prices import RATE_CARDS
+
+    if not RateCard.objects.exists():
+        RateCard.objects.bulk_create(
+            RateCard(
+                model=r.model,
+                resolution=r.resolution,
+                audio=r.audio,
+                unit=r.unit,
+                price=r.price,
+                currency=r.currency,
+                effective=r.effective,
+                source=r.source,
+            )
+            for r in RATE_CARDS
+        )

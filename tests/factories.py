@@ -1,0 +1,105 @@
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from PIL import Image
+
+from projects.models import Membership, Project, Role, Scene, Shot
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"Film {n}")
+    logline = "A keeper relights the lamp."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.OWNER
+
+
+class SceneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scene
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Scene {n}")
+
+
+class ShotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shot
+
+    scene = factory.SubFactory(SceneFactory)
+    project = factory.SelfAttribute("scene.project")
+    label = factory.Sequence(lambda n: f"S{n}")
+    order = factory.Sequence(lambda n: n + 1)
+    subject = "The keeper"
+    action = "climbs the stairs"
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color=(200, 120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+SHOT_FORM_FIELDS = (
+    "label",
+    "status",
+    "subject",
+    "action",
+    "context",
+    "style",
+    "shot_size",
+    "camera_angle",
+    "lens_mm",
+    "duration_seconds",
+    "aspect_ratio",
+    "target_model",
+    "resolution",
+    "dialogue",
+    "dialogue_language",
+    "beats",
+    "sound_effects",
+    "ambience",
+    "negative_prompt",
+    "motion_preset",
+    "camera_notes",
+    "notes",
+    "pan",
+    "tilt",
+    "roll",
+    "zoom",
+    "truck",
+    "dolly",
+)
+
+
+def shot_form_data(shot, **changes) -> dict:
+    """Everything the shot editor posts, as currently saved, with `changes` on top."""
+    data = {name: getattr(shot, name) for name in SHOT_FORM_FIELDS}
+    if shot.seed is not None:
+        data["seed"] = shot.seed
+    if shot.audio:
+        data["audio"] = "on"
+    data.update(changes)
+    return data

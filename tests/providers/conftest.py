@@ -1,0 +1,52 @@
+import pytest
+
+from providers.spec import ShotSpec
+
+
+def make_spec(**overrides) -> ShotSpec:
+    """A plain, valid-looking shot; tests override only what they are about."""
+    fields = dict(
+        label="1A",
+        subject="a lone hiker",
+        action="walks to the edge",
+        context="on a canyon rim at sunrise",
+        style="soft morning light",
+        shot_size="ws",
+        camera_angle="eye",
+        lens_mm=None,
+        duration_seconds=8,
+        aspect_ratio="16:9",
+    )
+    fields.update(overrides)
+    return ShotSpec(**fields)
+
+
+@pytest.fixture
+def spec_factory():
+    return make_spec
+
+
+@pytest.fixture
+def simulator():
+    """The provider simulator on a free loopback port, fresh for each test.
+
+    `simulator.base_url("kling")` is the base URL an adapter or SDK is pointed at;
+    `simulator.sim` is the engine (jobs, submissions, add_fault). Jobs age one step per
+    status read, not with the clock, so what a test sees does not depend on the machine's load.
+    """
+    from providers.simulator.server import SimulatorServer
+
+    with SimulatorServer(step_seconds=0.2, timeout_seconds=3.0, progress_by="polls") as server:
+        yield server
+
+
+def generation_request(model: str, **overrides):
+    """A GenerationRequest compiled by the real formula for `model`."""
+    from providers.base import GenerationRequest
+    from providers.compile import compile_shot
+
+    spec = make_spec(**overrides)
+    compiled = compile_shot(spec, model)
+    return GenerationRequest(
+        take_id=42, model=model, prompt=compiled.prompt, params=compiled.params, spec=spec
+    )

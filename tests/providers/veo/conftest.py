@@ -1,0 +1,72 @@
+"""Veo fixtures: images on disk, adapters for both platforms pointed at the simulator."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pytest
+from PIL import Image
+
+from providers.base import InputImage
+from providers.simulator.veo import service_account_info
+from providers.veo import GeminiVeoProvider, VertexVeoProvider
+from tests.providers.conftest import generation_request
+
+
+def no_sleep(_seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def image_file(tmp_path):
+    def make(name: str = "frame.png", color=(200, 80, 40)) -> InputImage:
+        path = tmp_path / name
+        Image.new("RGB", (64, 36), color).save(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return InputImage(path=str(path), sha256=digest)
+
+    return make
+
+
+def with_images(request, *images: InputImage):
+    return dataclasses.replace(request, images=images)
+
+
+@pytest.fixture
+def gemini(simulator):
+    provider = GeminiVeoProvider(
+        simulator.sim.credentials["gemini"],
+        base_url=simulator.base_url("gemini"),
+        download_hosts=("127.0.0.1",),
+        allow_local_download=True,
+        timeout=2.0,
+        sleep=no_sleep,
+    )
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def sa_info(simulator):
+    return service_account_info(simulator.sim, project="sim-project")
+
+
+@pytest.fixture
+def vertex(simulator, sa_info):
+    provider = VertexVeoProvider(
+        sa_info,
+        "sim-project",
+        "us-central1",
+        base_url=simulator.base_url("vertex"),
+        download_hosts=("127.0.0.1",),
+        allow_local_download=True,
+        timeout=2.0,
+        sleep=no_sleep,
+    )
+    yield provider
+    provider.close()
+
+
+def veo_request(**overrides):
+    return generation_request("veo-3.1", **overrides)
