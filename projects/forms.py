@@ -122,6 +122,13 @@ class ShotForm(forms.ModelForm):
         help_text="JPEG, PNG or WebP. It fixes look and composition before any motion.",
     )
     remove_hero = forms.BooleanField(label="Remove the hero frame", required=False)
+    last_upload = forms.FileField(
+        label="Last frame",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text="Optional: the frame the shot ends on, for models that move first → last.",
+    )
+    remove_last = forms.BooleanField(label="Remove the last frame", required=False)
     voice_upload = forms.FileField(
         label="Voice sample",
         required=False,
@@ -176,6 +183,7 @@ class ShotForm(forms.ModelForm):
         }
 
     clean_hero: CleanImage | None = None
+    clean_last: CleanImage | None = None
     clean_voice = None
 
     def story_fields(self) -> list[forms.BoundField]:
@@ -188,6 +196,12 @@ class ShotForm(forms.ModelForm):
         upload = self.cleaned_data.get("hero_upload")
         if upload:
             self.clean_hero = clean_uploaded_image(upload)
+        return upload
+
+    def clean_last_upload(self):
+        upload = self.cleaned_data.get("last_upload")
+        if upload:
+            self.clean_last = clean_uploaded_image(upload)
         return upload
 
     def clean_label(self):
@@ -214,12 +228,14 @@ class ShotForm(forms.ModelForm):
         return cleaned
 
     def unsaved_media(self) -> dict:
-        """Hero frame and voice sample as they will be once this form is saved."""
+        """Hero frame, last frame and voice sample as they will be once this form is saved."""
         shot = self.instance
         has_hero = bool(shot.hero_frame) and not self.cleaned_data.get("remove_hero")
+        has_last = bool(shot.last_frame) and not self.cleaned_data.get("remove_last")
         has_voice = bool(shot.voice_sample) and not self.cleaned_data.get("remove_voice")
         return {
             "has_hero_frame": has_hero or self.clean_hero is not None,
+            "has_last_frame": has_last or self.clean_last is not None,
             "has_voice_sample": has_voice or self.clean_voice is not None,
         }
 

@@ -252,6 +252,9 @@ class Shot(CameraAxes):
         "Take", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The frame the shot should end on, for models that interpolate first → last.
+    last_frame = models.ImageField(upload_to=media_path, blank=True)
+    last_thumbnail = models.ImageField(upload_to=media_path, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -163,7 +163,13 @@ def shot_reset_camera(*, shot: Shot) -> Shot:
 
 
 def shot_delete(*, shot: Shot) -> None:
-    files = _stored_names(shot.hero_frame, shot.hero_thumbnail, shot.voice_sample)
+    files = _stored_names(
+        shot.hero_frame,
+        shot.hero_thumbnail,
+        shot.last_frame,
+        shot.last_thumbnail,
+        shot.voice_sample,
+    )
     for reference in shot.references.all():
         files += _stored_names(reference.image, reference.thumbnail)
     shot.delete()
@@ -214,6 +220,23 @@ def shot_remove_hero_frame(*, shot: Shot) -> Shot:
     old = _stored_names(shot.hero_frame, shot.hero_thumbnail)
     shot.hero_frame = shot.hero_thumbnail = ""
     shot.hero_width = shot.hero_height = None
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+def shot_set_last_frame(*, shot: Shot, image: CleanImage) -> Shot:
+    old = _stored_names(shot.last_frame, shot.last_thumbnail)
+    shot.last_frame.save("last.jpg", image.full, save=False)
+    shot.last_thumbnail.save("last-thumb.jpg", image.thumbnail, save=False)
+    shot.save()
+    transaction.on_commit(lambda: _delete_files(old))
+    return shot
+
+
+def shot_remove_last_frame(*, shot: Shot) -> Shot:
+    old = _stored_names(shot.last_frame, shot.last_thumbnail)
+    shot.last_frame = shot.last_thumbnail = ""
     shot.save()
     transaction.on_commit(lambda: _delete_files(old))
     return shot

@@ -65,6 +65,7 @@ def shot_spec(
     *,
     reference_count: int | None = None,
     has_hero_frame: bool | None = None,
+    has_last_frame: bool | None = None,
     has_voice_sample: bool | None = None,
 ) -> ShotSpec:
     """The shot as providers see it. Overrides describe edits not saved yet (live preview)."""
@@ -97,6 +98,7 @@ def shot_spec(
         beats=beats,
         camera=CameraMove(**{axis: getattr(shot, axis) or 0 for axis in catalog.CAMERA_AXES}),
         has_hero_frame=bool(shot.hero_frame) if has_hero_frame is None else has_hero_frame,
+        has_last_frame=bool(shot.last_frame) if has_last_frame is None else has_last_frame,
         reference_count=reference_count,
         has_voice_sample=bool(shot.voice_sample) if has_voice_sample is None else has_voice_sample,
         negative_prompt=shot.negative_prompt,

@@ -51,6 +51,8 @@ def snapshot_for(shot: Shot, spec: ShotSpec, model: str) -> dict:
     images = []
     if shot.hero_frame and preview.capabilities.first_frame:
         images.append({"role": "first_frame", "name": shot.hero_frame.name})
+    if shot.last_frame and preview.capabilities.last_frame:
+        images.append({"role": "last_frame", "name": shot.last_frame.name})
     if preview.capabilities.max_references:
         for reference in list(shot.references.all())[: preview.capabilities.max_references]:
             images.append({"role": "reference", "name": reference.image.name})

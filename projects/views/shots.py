@@ -105,6 +105,10 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
             services.shot_set_hero_frame(shot=shot, image=form.clean_hero)
         elif form.cleaned_data.get("remove_hero"):
             services.shot_remove_hero_frame(shot=shot)
+        if form.clean_last is not None:
+            services.shot_set_last_frame(shot=shot, image=form.clean_last)
+        elif form.cleaned_data.get("remove_last"):
+            services.shot_remove_last_frame(shot=shot)
         if form.clean_voice is not None:
             services.shot_set_voice_sample(shot=shot, sample=form.clean_voice)
         elif form.cleaned_data.get("remove_voice"):
@@ -159,7 +163,12 @@ def reference_remove(request: HttpRequest, project_id: int, shot_id: int, ref_id
     return redirect("projects:shot", membership.project_id, shot.pk)
 
 
-IMAGE_FIELDS = {"hero": "hero_frame", "hero-thumb": "hero_thumbnail"}
+IMAGE_FIELDS = {
+    "hero": "hero_frame",
+    "hero-thumb": "hero_thumbnail",
+    "last": "last_frame",
+    "last-thumb": "last_thumbnail",
+}
 AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
 
 
