@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -280,3 +282,14 @@ class MoveShotForm(forms.Form):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scene"].queryset = project.scenes.all()
+
+
+class RefundForm(forms.Form):
+    """Money a provider gave back for a take it charged for (a broken result, a dispute won)."""
+
+    amount = forms.DecimalField(
+        label="Amount given back ($)", min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    note = forms.CharField(
+        label="Why", max_length=160, help_text="E.g. the provider's credit note or ticket number."
+    )

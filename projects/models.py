@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from providers import catalog
 from providers.motions import MOTIONS
@@ -59,6 +60,9 @@ class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     EDITOR = "editor", "Editor"
     VIEWER = "viewer", "Viewer"
+
+
+LEDGER_AMOUNT = models.DecimalField(max_digits=12, decimal_places=4)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -345,6 +349,17 @@ FINISHED_TAKE_STATES = (
 )
 
 
+class TakeQuerySet(models.QuerySet):
+    def with_charges(self) -> TakeQuerySet:
+        """Each take's money from the ledger: `charged` (spent net of refunds) and `refunded`."""
+        zero = models.Value(Decimal(0), output_field=LEDGER_AMOUNT)
+        refunds = models.Q(ledger__kind="refund")
+        return self.annotate(
+            charged=Coalesce(models.Sum("ledger__spent_change"), zero),
+            refunded=Coalesce(-models.Sum("ledger__spent_change", filter=refunds), zero),
+        )
+
+
 class Take(models.Model):
     """One generation of a shot, with everything needed to reproduce and audit it."""
 
@@ -405,6 +420,8 @@ class Take(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = TakeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

@@ -123,6 +123,12 @@ def held_for(take_id: int) -> Decimal:
     return Decimal(total or 0).quantize(LEDGER_PLACES)
 
 
+def charged_for(take_id: int) -> Decimal:
+    """What the take costs the project now: settled spending net of refunds."""
+    total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("spent_change"))["s"]
+    return Decimal(total or 0).quantize(LEDGER_PLACES)
+
+
 def _move(take: Take, *, reserved: Decimal, spent: Decimal, kind: str, note: str) -> None:
     """Apply one movement to the project, the scene and the member month of the take's hold."""
     hold = LedgerEntry.objects.filter(take=take, kind=LedgerKind.RESERVE).first()

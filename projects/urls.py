@@ -33,6 +33,7 @@ urlpatterns = [
     path(P + "shots/<int:shot_id>/takes/new/", takes.take_create, name="take-create"),
     path(P + "shots/<int:shot_id>/takes/compare/", takes.takes_compare, name="takes-compare"),
     path(P + "takes/<int:take_id>/", takes.take_card, name="take-card"),
+    path(P + "takes/<int:take_id>/refund/", takes.take_refund, name="take-refund"),
     path(
         P + "takes/<int:take_id>/<str:action>/",
         takes.take_action,

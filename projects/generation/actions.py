@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..models import Scene, Shot, ShotStatus, Take, TakeState
-from ..money import BudgetExceeded, budget_reserve
+from ..money import BudgetExceeded, budget_refund, budget_reserve, charged_for
 from .registry import ProviderUnavailable, provider_for_model
 from .requests import (
     estimate_cost,
@@ -184,6 +185,24 @@ def take_mark_failed(*, take: Take) -> Take:
         raise ValidationError("Only a take that needs a check can be marked failed.")
     take.refresh_from_db()
     return take
+
+
+def take_refund(*, take: Take, amount: Decimal, note: str, user) -> Decimal:
+    """Record money the provider gave back for `take`; returns what is still charged for it."""
+    with transaction.atomic():
+        # One refund at a time per take, so two owners cannot both give back the same dollars.
+        Take.objects.select_for_update().filter(pk=take.pk).first()
+        charged = charged_for(take.pk)
+        if charged <= 0:
+            raise ValidationError(
+                {"amount": "Nothing is charged for this take, so there is nothing to refund."}
+            )
+        if amount > charged:
+            raise ValidationError(
+                {"amount": f"Only ${charged:.2f} is charged for this take; refund at most that."}
+            )
+        budget_refund(take=take, amount=amount, note=f"{user.get_username()}: {note}")
+    return charged - amount
 
 
 def take_circle(*, take: Take) -> Shot:

@@ -62,7 +62,9 @@ def editor_response(
 ) -> HttpResponse:
     preview = shot_design.shot_preview(shot)
     takes = list(
-        shot.takes.select_related("requested_by", "promoted_from", "retry_of").order_by("-number")
+        shot.takes.select_related("requested_by", "promoted_from", "retry_of")
+        .with_charges()
+        .order_by("-number")
     )
     context = {
         "takes": takes,

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from ..forms import RefundForm
 from ..generation import actions
 from ..models import Membership, Take, TakeState
 from ..money import budget_warning
@@ -24,15 +25,24 @@ ACTIONS = {
 
 
 def take_of(membership: Membership, take_id: int) -> Take:
-    takes = Take.objects.filter(project=membership.project).select_related(
-        "shot", "requested_by", "promoted_from", "retry_of"
+    takes = (
+        Take.objects.filter(project=membership.project)
+        .select_related("shot", "requested_by", "promoted_from", "retry_of")
+        .with_charges()
     )
     return get_object_or_404(takes, pk=take_id)
 
 
-def card_response(request: HttpRequest, membership: Membership, take: Take, status: int = 200):
+def card_response(
+    request: HttpRequest,
+    membership: Membership,
+    take: Take,
+    status: int = 200,
+    refund_form: RefundForm | None = None,
+):
     take.shot.refresh_from_db(fields=["circled_take"])
     context = {
+        "refund_form": refund_form,
         "project": membership.project,
         "membership": membership,
         "take": take,
@@ -128,6 +138,30 @@ def take_action(request: HttpRequest, project_id: int, take_id: int, action: str
         take.refresh_from_db()
         return card_response(request, membership, take)
     return redirect(request.POST.get("next") or f"{shot_url(membership, take.shot_id)}#takes")
+
+
+@login_required
+@require_POST
+def take_refund(request: HttpRequest, project_id: int, take_id: int) -> HttpResponse:
+    membership = member_of(request, project_id, need="own")
+    take = take_of(membership, take_id)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.take_refund(take=take, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return card_response(request, membership, take_of(membership, take.pk))
+            amount = form.cleaned_data["amount"]
+            messages.success(request, f"Refund of ${amount:.2f} recorded for take {take.number}.")
+            return redirect(f"{shot_url(membership, take.shot_id)}#take-{take.pk}")
+    if request.htmx:
+        return card_response(request, membership, take, status=422, refund_form=form)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect(f"{shot_url(membership, take.shot_id)}#take-{take.pk}")
 
 
 @login_required

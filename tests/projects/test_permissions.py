@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -16,9 +17,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects import services, urls
+from projects import money, services, urls
 from projects.images import clean_uploaded_image
 from projects.models import (
+    LedgerEntry,
     Membership,
     Project,
     ReferenceImage,
@@ -97,6 +99,8 @@ ROUTES = [
     Route("shot-voice", "GET", "view", 200),
     Route("shot-image", "GET", "view", 200, kind="hero"),
     Route("shot-image", "GET", "view", 200, kind="hero-thumb"),
+    Route("shot-image", "GET", "view", 200, kind="last"),
+    Route("shot-image", "GET", "view", 200, kind="last-thumb"),
     Route("reference-image", "GET", "view", 200, kind="full"),
     Route("reference-image", "GET", "view", 200, kind="thumb"),
     Route("scene-generate", "POST", "edit", 302),
@@ -109,6 +113,7 @@ ROUTES = [
     Route("take-action", "POST", "edit", 302, action="mark-failed"),
     Route("take-action", "POST", "own", 302, action="approve"),
     Route("take-action", "POST", "own", 302, action="decline"),
+    Route("take-refund", "POST", "own", 302, action="refund"),
     # Promoting needs a connected premium model; without keys it is refused with a message.
     Route("take-action", "POST", "edit", 302, action="promote", changes=False),
     Route("take-media", "GET", "view", 200, kind="video.mp4"),
@@ -161,6 +166,7 @@ def shot_post(shot: Shot, **changes) -> dict:
 @pytest.fixture
 def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
     services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    services.shot_set_last_frame(shot=shot, image=clean_uploaded_image(png_upload()))
     services.shot_set_voice_sample(
         shot=shot, sample=ContentFile(b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(64), "voice.wav")
     )
@@ -176,6 +182,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "approve": make_take(shot, 5, TakeState.AWAITING_APPROVAL),
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
+        "refund": paid_take(shot, 8),
     }
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
     return SimpleNamespace(
@@ -208,6 +215,14 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.thumbnail.save("thumb.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.save()
+    return take
+
+
+def paid_take(shot: Shot, number: int) -> Take:
+    """A succeeded take the project paid $0.50 for."""
+    take = make_take(shot, number, TakeState.SUCCEEDED)
+    money.budget_reserve(project=shot.project, take=take, amount=Decimal("0.50"))
+    money.budget_settle(take=take, actual=Decimal("0.50"))
     return take
 
 
@@ -263,6 +278,7 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
         "shot-use-model": {"model": "veo-3.1"},
         "shot-apply-preset": {"preset": PRESETS[0].slug},
         "preset-create": {"preset-name": "Another look"},
+        "take-refund": {"amount": "0.20", "note": "Credit note 12"},
         "reference-add": {
             "image": SimpleUploadedFile("ref.png", image_bytes("PNG"), "image/png"),
             "caption": "Lamp",
@@ -271,7 +287,17 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
 
 
 def snapshot(media_root) -> dict:
-    models = (get_user_model(), Project, Membership, Scene, Shot, ReferenceImage, TeamPreset, Take)
+    models = (
+        get_user_model(),
+        Project,
+        Membership,
+        Scene,
+        Shot,
+        ReferenceImage,
+        TeamPreset,
+        Take,
+        LedgerEntry,
+    )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["files"] = sorted(str(p) for p in media_root.rglob("*"))
     return state
@@ -396,6 +422,7 @@ def other(db):
         "approve": make_take(shot, 5, TakeState.AWAITING_APPROVAL),
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
+        "refund": paid_take(shot, 8),
     }
     return SimpleNamespace(
         project=project,
