@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from providers.base import (
@@ -170,8 +171,13 @@ def check_download_url(url: str, *, allowed_hosts: tuple[str, ...], allow_local:
     host = (parts.hostname or "").lower()
     if not any(host == allowed or host.endswith("." + allowed) for allowed in allowed_hosts):
         raise ProviderError(f"Refused to download from {host or 'no host'}: not the provider's.")
+    public_address(host, parts.port or 443, allow_local=allow_local)
+
+
+def public_address(host: str, port: int, *, allow_local: bool) -> str:
+    """The address to connect to for `host`, if every address it resolves to is public."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
+        addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
     except socket.gaierror as error:
         raise Transient(f"Could not resolve {host}: {error}") from error
     for address in addresses:
@@ -181,6 +187,31 @@ def check_download_url(url: str, *, allowed_hosts: tuple[str, ...], allow_local:
         private = not ip.is_global or ip.is_multicast
         if private and not (allow_local and ip.is_loopback):
             raise ProviderError(f"Refused to download from {host}: it resolves to {ip}.")
+    return addresses[0]
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """Connects to the address it has just vetted, not to whatever the name resolves to next:
+    a host that answers the check with a public address and the connection with a private one
+    (DNS rebinding) gets nowhere. TLS still verifies the certificate against the host name."""
+
+    def __init__(self, *, allow_local: bool):
+        self.allow_local = allow_local
+
+    def connect_tcp(self, host: str, port: int, timeout=None, local_address=None, **options):
+        address = public_address(host, port, allow_local=self.allow_local)
+        return super().connect_tcp(address, port, timeout, local_address, **options)
+
+
+def pinned_transport(*, allow_local: bool) -> httpx.HTTPTransport:
+    """An httpx transport whose every connection goes through `_PinnedBackend`."""
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx takes no network backend of its own; its pool is where httpcore accepts one.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        network_backend=_PinnedBackend(allow_local=allow_local),
+    )
+    return transport
 
 
 def download(
@@ -191,14 +222,26 @@ def download(
     max_bytes: int,
     allow_local: bool = False,
     timeout: float = 120.0,
+    headers: dict[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> int:
-    """Stream a result to `destination` with a byte cap; no redirects are followed."""
+    """Stream a result to `destination` with a byte cap; no redirects are followed.
+
+    `headers` (a provider's auth) only ever reach an allowed host: the host is checked first
+    and redirects are refused.
+    """
     check_download_url(url, allowed_hosts=allowed_hosts, allow_local=allow_local)
+    transport = transport or pinned_transport(allow_local=allow_local)
     written = 0
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client,
+            httpx.Client(
+                timeout=timeout,
+                follow_redirects=False,
+                transport=transport,
+                headers=headers,
+                trust_env=False,
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.is_redirect:

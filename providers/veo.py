@@ -309,24 +309,6 @@ def refine_error(error: ProviderError) -> ProviderError:
     return error
 
 
-class _HeaderTransport(httpx.BaseTransport):
-    """Adds auth headers to a download. http.download checks the host before any request and
-    follows no redirects, so the key only ever goes to an allowed provider host."""
-
-    def __init__(self, headers: dict[str, str], inner: httpx.BaseTransport | None = None):
-        self.extra = headers
-        self.owned = inner is None  # a transport passed in (tests) belongs to the adapter
-        self.inner = inner or httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.headers.update(self.extra)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        if self.owned:
-            self.inner.close()
-
-
 # --- shared adapter behaviour ---------------------------------------------------------------
 class _VeoBase:
     slug = "google-veo"
@@ -376,7 +358,8 @@ class _VeoBase:
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
             allow_local=self.allow_local_download,
-            transport=_HeaderTransport(self._auth_headers(), self.transport),
+            headers=self._auth_headers(),
+            transport=self.transport,
         )
 
     def close(self) -> None:
