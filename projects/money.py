@@ -85,7 +85,7 @@ def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) 
             else None
         )
         if quota is not None:
-            MemberSpend.objects.get_or_create(project=project, user=user, month=month)
+            _month_row(project, user, month)
             fits = Q(spent__lte=quota - amount - F("reserved"))
             if not MemberSpend.objects.filter(fits, project=project, user=user, month=month).update(
                 reserved=F("reserved") + amount
@@ -106,6 +106,25 @@ def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) 
             reserved_change=amount,
             note=f"hold for take {take.number} of {take.shot.label}",
         )
+
+
+def _month_row(project: Project, user, month) -> None:
+    """The member's row for the month, started from the ledger: a quota set mid-month counts
+    what was already spent and held that month."""
+    if MemberSpend.objects.filter(project=project, user=user, month=month).exists():
+        return
+    sums = LedgerEntry.objects.filter(project=project, user=user, month=month).aggregate(
+        reserved=Sum("reserved_change"), spent=Sum("spent_change")
+    )
+    MemberSpend.objects.get_or_create(
+        project=project,
+        user=user,
+        month=month,
+        defaults={
+            "reserved": Decimal(sums["reserved"] or 0).quantize(LEDGER_PLACES),
+            "spent": Decimal(sums["spent"] or 0).quantize(LEDGER_PLACES),
+        },
+    )
 
 
 def _refusal(amount: Decimal, holder, whose: str) -> str:

@@ -1,8 +1,12 @@
 """Celery tasks: each takes an id, does one step through a service, and is safe to run twice."""
 
+import logging
+
 from celery import shared_task
 
 from .generation import pipeline
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="projects.submit_take", acks_late=True, ignore_result=True)
@@ -23,3 +27,11 @@ def download_take(take_id: int) -> None:
 @shared_task(name="projects.sweep_takes", ignore_result=True)
 def sweep_takes() -> None:
     pipeline.sweep()
+
+
+@shared_task(name="projects.check_books", ignore_result=True)
+def check_books() -> None:
+    from .books import books_out_of_balance
+
+    for problem in books_out_of_balance():
+        logger.error("Books out of balance: %s", problem)

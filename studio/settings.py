@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "studio.heartbeat", "schedule": 30.0},
     # Waiting lives in the database; this wakes whatever is due (polls, retries, downloads).
     "sweep-takes": {"task": "projects.sweep_takes", "schedule": 2.0},
+    # Totals against the ledger, once a day; problems go to the error log.
+    "check-books": {"task": "projects.check_books", "schedule": 24 * 60 * 60.0},
 }
 # CPU-heavy previz renders get their own queue so they never hold up submits and polls.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")

@@ -1,0 +1,91 @@
+"""Checking the books: the running totals must equal the ledger they were moved with.
+
+Every money movement updates a total and appends a ledger entry in one transaction, so the
+two cannot drift through the studio. This check is for everything else (a hand-run SQL fix,
+a restored backup, a bug): it runs daily from beat and on demand (`manage.py check_books`),
+and says in words what is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from .models import FINISHED_TAKE_STATES, LedgerEntry, MemberSpend, Project, Scene, TakeState
+from .money import LEDGER_PLACES
+
+ZERO = (Decimal(0), Decimal(0))
+
+
+def _money(value) -> Decimal:
+    # SQLite sums decimals as floats: round to the ledger's own precision.
+    return Decimal(value or 0).quantize(LEDGER_PLACES)
+
+
+def _ledger_by(*keys: str) -> dict[tuple, tuple[Decimal, Decimal]]:
+    rows = LedgerEntry.objects.values(*keys).annotate(
+        reserved=Sum("reserved_change"), spent=Sum("spent_change")
+    )
+    return {
+        tuple(row[key] for key in keys): (_money(row["reserved"]), _money(row["spent"]))
+        for row in rows
+    }
+
+
+def _compare(what: str, totals: Iterable[tuple], ledger: dict) -> list[str]:
+    problems = []
+    for key, name, reserved, spent in totals:
+        expected = ledger.get(key, ZERO)
+        if (_money(reserved), _money(spent)) != expected:
+            problems.append(
+                f"{what} {name}: held ${_money(reserved)}, spent ${_money(spent)}, but the ledger "
+                f"says held ${expected[0]}, spent ${expected[1]}."
+            )
+    return problems
+
+
+def books_out_of_balance() -> list[str]:
+    """Every place where a total disagrees with the ledger, or a hold outlived its take."""
+    projects = (
+        ((p.pk,), f'"{p.name}"', p.reserved, p.spent)
+        for p in Project.objects.only("name", "reserved", "spent")
+    )
+    scenes = (
+        ((s.pk,), f'scene {s.number} of "{s.project.name}"', s.reserved, s.spent)
+        for s in Scene.objects.select_related("project").only(
+            "number", "reserved", "spent", "project__name"
+        )
+    )
+    months = (
+        (
+            (m.project_id, m.user_id, m.month),
+            f'{m.user.get_username()} in {m.month:%B %Y} on "{m.project.name}"',
+            m.reserved,
+            m.spent,
+        )
+        for m in MemberSpend.objects.select_related("project", "user")
+    )
+    problems = _compare("Project", projects, _ledger_by("project_id"))
+    scene_ledger = _ledger_by("scene_id")
+    problems += _compare("Budget of", scenes, scene_ledger)
+    problems += _compare("Quota of", months, _ledger_by("project_id", "user_id", "month"))
+    problems += _stale_holds()
+    return problems
+
+
+def _stale_holds() -> list[str]:
+    """A finished take keeps no hold, except "needs check", which waits for a person."""
+    done = set(FINISHED_TAKE_STATES) - {TakeState.NEEDS_CHECK}
+    rows = (
+        LedgerEntry.objects.filter(take__state__in=done)
+        .values("take_id", "take__number", "take__shot__label", "take__state")
+        .annotate(held=Sum("reserved_change"))
+    )
+    return [
+        f"Take {row['take__number']} of shot {row['take__shot__label']} is "
+        f"{row['take__state']} but still holds ${_money(row['held'])}."
+        for row in rows
+        if _money(row["held"]) != 0
+    ]
