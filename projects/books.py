@@ -14,14 +14,9 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from .models import FINISHED_TAKE_STATES, LedgerEntry, MemberSpend, Project, Scene, TakeState
-from .money import LEDGER_PLACES
+from .money import ledger_amount
 
 ZERO = (Decimal(0), Decimal(0))
-
-
-def _money(value) -> Decimal:
-    # SQLite sums decimals as floats: round to the ledger's own precision.
-    return Decimal(value or 0).quantize(LEDGER_PLACES)
 
 
 def _ledger_by(*keys: str) -> dict[tuple, tuple[Decimal, Decimal]]:
@@ -29,7 +24,10 @@ def _ledger_by(*keys: str) -> dict[tuple, tuple[Decimal, Decimal]]:
         reserved=Sum("reserved_change"), spent=Sum("spent_change")
     )
     return {
-        tuple(row[key] for key in keys): (_money(row["reserved"]), _money(row["spent"]))
+        tuple(row[key] for key in keys): (
+            ledger_amount(row["reserved"]),
+            ledger_amount(row["spent"]),
+        )
         for row in rows
     }
 
@@ -38,9 +36,10 @@ def _compare(what: str, totals: Iterable[tuple], ledger: dict) -> list[str]:
     problems = []
     for key, name, reserved, spent in totals:
         expected = ledger.get(key, ZERO)
-        if (_money(reserved), _money(spent)) != expected:
+        actual = (ledger_amount(reserved), ledger_amount(spent))
+        if actual != expected:
             problems.append(
-                f"{what} {name}: held ${_money(reserved)}, spent ${_money(spent)}, but the ledger "
+                f"{what} {name}: held ${actual[0]}, spent ${actual[1]}, but the ledger "
                 f"says held ${expected[0]}, spent ${expected[1]}."
             )
     return problems
@@ -68,8 +67,7 @@ def books_out_of_balance() -> list[str]:
         for m in MemberSpend.objects.select_related("project", "user")
     )
     problems = _compare("Project", projects, _ledger_by("project_id"))
-    scene_ledger = _ledger_by("scene_id")
-    problems += _compare("Budget of", scenes, scene_ledger)
+    problems += _compare("Budget of", scenes, _ledger_by("scene_id"))
     problems += _compare("Quota of", months, _ledger_by("project_id", "user_id", "month"))
     problems += _stale_holds()
     return problems
@@ -85,7 +83,7 @@ def _stale_holds() -> list[str]:
     )
     return [
         f"Take {row['take__number']} of shot {row['take__shot__label']} is "
-        f"{row['take__state']} but still holds ${_money(row['held'])}."
+        f"{row['take__state']} but still holds ${ledger_amount(row['held'])}."
         for row in rows
-        if _money(row["held"]) != 0
+        if ledger_amount(row["held"]) != 0
     ]

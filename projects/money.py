@@ -121,8 +121,8 @@ def _month_row(project: Project, user, month) -> None:
         user=user,
         month=month,
         defaults={
-            "reserved": Decimal(sums["reserved"] or 0).quantize(LEDGER_PLACES),
-            "spent": Decimal(sums["spent"] or 0).quantize(LEDGER_PLACES),
+            "reserved": ledger_amount(sums["reserved"]),
+            "spent": ledger_amount(sums["spent"]),
         },
     )
 
@@ -135,17 +135,22 @@ def _refusal(amount: Decimal, holder, whose: str) -> str:
     )
 
 
-def held_for(take_id: int) -> Decimal:
-    total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("reserved_change"))["s"]
-    # SQLite sums decimals as floats (2.78 - 2.78 can come back as -3.9e-31): round to the
-    # ledger's own precision.
+def ledger_amount(total) -> Decimal:
+    """A ledger sum at the ledger's own precision: SQLite sums decimals as floats
+    (2.78 - 2.78 can come back as -3.9e-31)."""
     return Decimal(total or 0).quantize(LEDGER_PLACES)
+
+
+def held_for(take_id: int) -> Decimal:
+    """What the take still holds against its budgets."""
+    total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("reserved_change"))["s"]
+    return ledger_amount(total)
 
 
 def charged_for(take_id: int) -> Decimal:
     """What the take costs the project now: settled spending net of refunds."""
     total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("spent_change"))["s"]
-    return Decimal(total or 0).quantize(LEDGER_PLACES)
+    return ledger_amount(total)
 
 
 def _move(take: Take, *, reserved: Decimal, spent: Decimal, kind: str, note: str) -> None:

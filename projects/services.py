@@ -206,39 +206,41 @@ def shot_position(shot: Shot) -> int:
 
 
 # --- images ---------------------------------------------------------------------------------
-def shot_set_hero_frame(*, shot: Shot, image: CleanImage) -> Shot:
-    old = _stored_names(shot.hero_frame, shot.hero_thumbnail)
-    shot.hero_frame.save("hero.jpg", image.full, save=False)
-    shot.hero_thumbnail.save("thumb.jpg", image.thumbnail, save=False)
-    shot.hero_width, shot.hero_height = image.width, image.height
+def _replace_still(shot: Shot, frame: str, image: CleanImage | None) -> None:
+    """Store `image` (or nothing) as the shot's `frame` and its `<name>_thumbnail`, and save;
+    the old files go once the change is committed."""
+    thumb = frame.replace("_frame", "_thumbnail")
+    old = _stored_names(getattr(shot, frame), getattr(shot, thumb))
+    if image is None:
+        setattr(shot, frame, "")
+        setattr(shot, thumb, "")
+    else:
+        getattr(shot, frame).save("frame.jpg", image.full, save=False)
+        getattr(shot, thumb).save("thumb.jpg", image.thumbnail, save=False)
     shot.save()
     transaction.on_commit(lambda: _delete_files(old))
+
+
+def shot_set_hero_frame(*, shot: Shot, image: CleanImage) -> Shot:
+    shot.hero_width, shot.hero_height = image.width, image.height
+    _replace_still(shot, "hero_frame", image)
     return shot
 
 
 def shot_remove_hero_frame(*, shot: Shot) -> Shot:
-    old = _stored_names(shot.hero_frame, shot.hero_thumbnail)
-    shot.hero_frame = shot.hero_thumbnail = ""
     shot.hero_width = shot.hero_height = None
-    shot.save()
-    transaction.on_commit(lambda: _delete_files(old))
+    _replace_still(shot, "hero_frame", None)
     return shot
 
 
 def shot_set_last_frame(*, shot: Shot, image: CleanImage) -> Shot:
-    old = _stored_names(shot.last_frame, shot.last_thumbnail)
-    shot.last_frame.save("last.jpg", image.full, save=False)
-    shot.last_thumbnail.save("last-thumb.jpg", image.thumbnail, save=False)
-    shot.save()
-    transaction.on_commit(lambda: _delete_files(old))
+    """The frame the shot should end on, for models that move first → last."""
+    _replace_still(shot, "last_frame", image)
     return shot
 
 
 def shot_remove_last_frame(*, shot: Shot) -> Shot:
-    old = _stored_names(shot.last_frame, shot.last_thumbnail)
-    shot.last_frame = shot.last_thumbnail = ""
-    shot.save()
-    transaction.on_commit(lambda: _delete_files(old))
+    _replace_still(shot, "last_frame", None)
     return shot
 
 

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from .books import books_out_of_balance
 from .generation import pipeline
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,5 @@ def sweep_takes() -> None:
 
 @shared_task(name="projects.check_books", ignore_result=True)
 def check_books() -> None:
-    from .books import books_out_of_balance
-
     for problem in books_out_of_balance():
         logger.error("Books out of balance: %s", problem)

@@ -1,10 +1,23 @@
 import io
+from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from PIL import Image
 
-from projects.models import Membership, Project, Role, Scene, Shot
+from projects.models import (
+    LedgerEntry,
+    Membership,
+    Project,
+    Role,
+    Scene,
+    Shot,
+    Take,
+    TakeState,
+)
+from projects.money import budget_release, budget_reserve, budget_settle
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -103,3 +116,40 @@ def shot_form_data(shot, **changes) -> dict:
         data["audio"] = "on"
     data.update(changes)
     return data
+
+
+def paid_take(
+    shot,
+    *,
+    number=1,
+    user=None,
+    held="2.00",
+    actual="1.50",
+    state=TakeState.SUCCEEDED,
+    model="veo-3.1",
+    provider="google",
+    when=None,
+    seconds=90,
+) -> Take:
+    """A take that went through the ledger: reserve, then settle (succeeded) or release."""
+    when = when or timezone.now()
+    take = Take.objects.create(
+        project=shot.project,
+        shot=shot,
+        number=number,
+        requested_by=user,
+        model=model,
+        provider=provider,
+        prompt="A keeper climbs.",
+        state=state,
+        estimated_cost=Decimal(held),
+        finished_at=when,
+    )
+    Take.objects.filter(pk=take.pk).update(queued_at=when - timedelta(seconds=seconds))
+    budget_reserve(project=shot.project, take=take, amount=Decimal(held), user=user)
+    if state == TakeState.SUCCEEDED:
+        budget_settle(take=take, actual=Decimal(actual) if actual is not None else None)
+    else:
+        budget_release(take=take, note="failed")
+    LedgerEntry.objects.filter(take=take).update(created_at=when)
+    return take

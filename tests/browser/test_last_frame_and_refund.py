@@ -8,8 +8,13 @@ from playwright.sync_api import expect
 
 from projects.models import Project, RateCard
 from tests.browser.test_storyboard_flow import sign_in
-from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
-from tests.projects.test_refunds import paid_take
+from tests.factories import (
+    MembershipFactory,
+    SceneFactory,
+    ShotFactory,
+    UserFactory,
+    paid_take,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +45,7 @@ def test_a_last_frame_is_uploaded_and_a_model_without_one_says_so(page, shot, tm
 
 
 def test_an_owner_records_a_refund_and_a_too_big_one_is_refused_in_place(page, shot):
-    take = paid_take(shot)
+    take = paid_take(shot, held="0.50", actual="0.50")
     sign_in(page)
     page.goto(f"/projects/{shot.project_id}/shots/{shot.pk}/")
     card = page.locator(f"#take-{take.pk}")

@@ -10,8 +10,8 @@ from projects import money
 from projects.books import books_out_of_balance
 from projects.generation import actions, pipeline
 from projects.models import Membership, MemberSpend, Project, Scene, TakeState
+from tests.factories import paid_take
 from tests.projects.test_money import priced_previz
-from tests.projects.test_refunds import paid_take
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def busy(editor, project, scene, shot):
     """A project with spending, a hold in flight, a release and a refund."""
     priced_previz()
     Membership.objects.filter(user=editor, project=project).update(monthly_quota=Decimal(50))
-    refunded = paid_take(shot)
+    refunded = paid_take(shot, held="0.50", actual="0.50")
     money.budget_refund(take=refunded, amount=Decimal("0.10"), note="credit")
     actions.take_request(shot=shot, user=editor)  # held while it waits
     failed = actions.take_request(shot=shot, user=editor)

@@ -11,50 +11,19 @@ from django.utils import timezone
 
 from projects.dashboard import Period, safe_cell
 from projects.models import LedgerEntry, LedgerKind, Role, Take, TakeState
-from projects.money import budget_refund, budget_release, budget_reserve, budget_settle
-from tests.factories import MembershipFactory, ProjectFactory, ShotFactory, UserFactory
+from projects.money import budget_refund
+from tests.factories import (
+    MembershipFactory,
+    ProjectFactory,
+    ShotFactory,
+    UserFactory,
+    paid_take,
+)
 
 pytestmark = pytest.mark.urls("tests.projects.dashboard_urls")
 
 URL = "/projects/dashboard/"
 D = Decimal
-
-
-def paid_take(
-    shot,
-    *,
-    number=1,
-    user=None,
-    held="2.00",
-    actual="1.50",
-    state=TakeState.SUCCEEDED,
-    model="veo-3.1",
-    provider="google",
-    when=None,
-    seconds=90,
-) -> Take:
-    """A take that went through the ledger: reserve, then settle (succeeded) or release."""
-    when = when or timezone.now()
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        requested_by=user,
-        model=model,
-        provider=provider,
-        prompt="A keeper climbs.",
-        state=state,
-        estimated_cost=D(held),
-        finished_at=when,
-    )
-    Take.objects.filter(pk=take.pk).update(queued_at=when - timedelta(seconds=seconds))
-    budget_reserve(project=shot.project, take=take, amount=D(held), user=user)
-    if state == TakeState.SUCCEEDED:
-        budget_settle(take=take, actual=D(actual) if actual is not None else None)
-    else:
-        budget_release(take=take, note="failed")
-    LedgerEntry.objects.filter(take=take).update(created_at=when)
-    return take
 
 
 def page(client, user, **params):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects import money, services, urls
+from projects import services, urls
 from projects.images import clean_uploaded_image
 from projects.models import (
     LedgerEntry,
@@ -42,6 +41,7 @@ from tests.factories import (
     ShotFactory,
     UserFactory,
     image_bytes,
+    paid_take,
 )
 
 RANK = {"login": 0, "view": 1, "edit": 2, "own": 3}
@@ -182,7 +182,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "approve": make_take(shot, 5, TakeState.AWAITING_APPROVAL),
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
-        "refund": paid_take(shot, 8),
+        "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
     }
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
     return SimpleNamespace(
@@ -215,14 +215,6 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.thumbnail.save("thumb.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.save()
-    return take
-
-
-def paid_take(shot: Shot, number: int) -> Take:
-    """A succeeded take the project paid $0.50 for."""
-    take = make_take(shot, number, TakeState.SUCCEEDED)
-    money.budget_reserve(project=shot.project, take=take, amount=Decimal("0.50"))
-    money.budget_settle(take=take, actual=Decimal("0.50"))
     return take
 
 
@@ -422,7 +414,7 @@ def other(db):
         "approve": make_take(shot, 5, TakeState.AWAITING_APPROVAL),
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
-        "refund": paid_take(shot, 8),
+        "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
     }
     return SimpleNamespace(
         project=project,

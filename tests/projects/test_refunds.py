@@ -11,30 +11,14 @@ from django.urls import reverse
 from projects import money
 from projects.generation import actions
 from projects.models import LedgerEntry, LedgerKind, Take, TakeState
-from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+from tests.factories import MembershipFactory, SceneFactory, ShotFactory, paid_take
 from tests.projects.test_money import assert_ledger_matches
 from tests.projects.test_uploads import error_under
 
 
-def paid_take(shot, amount="0.50") -> Take:
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=Take.objects.filter(shot=shot).count() + 1,
-        model="previz",
-        provider="local",
-        prompt="A keeper.",
-        estimated_cost=Decimal(amount),
-        state=TakeState.SUCCEEDED,
-    )
-    money.budget_reserve(project=shot.project, take=take, amount=Decimal(amount))
-    money.budget_settle(take=take, actual=Decimal(amount))
-    return take
-
-
 @pytest.fixture
 def take(shot):
-    return paid_take(shot)
+    return paid_take(shot, held="0.50", actual="0.50")
 
 
 def refund_url(take) -> str:
@@ -133,7 +117,7 @@ def test_editors_neither_see_nor_record_refunds(client, editor, project, take):
 def test_two_owners_refunding_the_whole_take_at_once_give_it_back_once():
     membership = MembershipFactory(role="owner")
     scene = SceneFactory(project=membership.project)
-    take = paid_take(ShotFactory(scene=scene))
+    take = paid_take(ShotFactory(scene=scene), held="0.50", actual="0.50")
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
 
