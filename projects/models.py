@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from providers import catalog
 from providers.motions import MOTIONS
@@ -106,6 +107,17 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A project that ever moved money is archived instead of deleted, so its books survive:
+    # hidden from the list, read-only, restorable by its owners and staff.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -114,6 +126,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(models.Model):
@@ -334,6 +350,8 @@ class TakeState(models.TextChoices):
     RUNNING = "running", "Generating"
     DOWNLOADING = "downloading", "Saving the video"
     SUCCEEDED = "succeeded", "Ready to review"
+    # The provider finished (and billed) but the video could not be fetched or read.
+    RESULT_LOST = "result_lost", "Result lost"
     FAILED = "failed", "Failed"
     REJECTED = "rejected", "Rejected by the provider"
     CANCELED = "canceled", "Canceled"
@@ -342,6 +360,7 @@ class TakeState(models.TextChoices):
 
 FINISHED_TAKE_STATES = (
     TakeState.SUCCEEDED,
+    TakeState.RESULT_LOST,
     TakeState.FAILED,
     TakeState.REJECTED,
     TakeState.CANCELED,
@@ -390,7 +409,13 @@ class Take(models.Model):
     input_images = models.JSONField(default=list)  # [{"role", "sha256", "name"}]
     seed = models.BigIntegerField(null=True, blank=True)
 
+    # Sent as the idempotency key / external id where an API takes one. Random, not the primary
+    # key: two studios sharing a provider account would collide on integers.
+    request_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     state = models.CharField(max_length=12, choices=TakeState.choices, default=TakeState.QUEUED)
+    # What is true now ("provider busy, trying again in 4 s"); cleared on every state change.
+    # The history lives in TakeEvent, shown in the camera report.
+    status_note = models.CharField(max_length=300, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     remote_id = models.CharField(max_length=200, blank=True)
     raw_status = models.CharField(max_length=200, blank=True)
@@ -398,6 +423,11 @@ class Take(models.Model):
     error_kind = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # When the studio asked the provider to stop, and what the provider answered (or why it
+    # was not asked: some providers cannot stop a job once sent). Only the provider's own
+    # status makes a sent take "canceled".
+    cancel_sent_at = models.DateTimeField(null=True, blank=True)
+    cancel_answer = models.CharField(max_length=300, blank=True)
     submit_attempts = models.PositiveSmallIntegerField(default=0)
     poll_errors = models.PositiveSmallIntegerField(default=0)
     # Waiting lives here, not in the broker: the sweeper wakes what is due.
@@ -456,6 +486,22 @@ class Take(models.Model):
         )
 
 
+class TakeEvent(models.Model):
+    """One line of a take's history: a state reached, or a note on the way (append-only)."""
+
+    take = models.ForeignKey(Take, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=12, choices=TakeState.choices)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["take", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.take_id} {self.state} @ {self.at:%H:%M:%S}"
+
+
 class RateCard(models.Model):
     """A price per second, per million tokens or per unit; staff keep these current."""
 
@@ -503,6 +549,9 @@ class LedgerEntry(models.Model):
         Scene, on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger"
     )
     month = models.DateField(null=True, blank=True, help_text="Quota month of the hold.")
+    # The provider account the money went to, kept even if the take is deleted later: the
+    # studio-wide monthly cap per provider account is checked against these sums.
+    provider = models.CharField(max_length=40, blank=True, db_index=True)
     kind = models.CharField(max_length=10, choices=LedgerKind.choices)
     reserved_change = models.DecimalField(max_digits=12, decimal_places=4, default=0)
     spent_change = models.DecimalField(max_digits=12, decimal_places=4, default=0)
@@ -532,3 +581,21 @@ class MemberSpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.month:%Y-%m}: {self.spent}"
+
+
+class ProviderSpend(models.Model):
+    """What the whole studio spent and holds on one provider account in one calendar month,
+    against the account's optional monthly cap (studio.ProviderAccount.monthly_cap)."""
+
+    provider = models.CharField(max_length=40)
+    month = models.DateField()
+    spent = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+    reserved = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="one_provider_row_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.month:%Y-%m}: {self.spent}"

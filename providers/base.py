@@ -25,13 +25,16 @@ class InputImage:
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    take_id: int  # our idempotency key: sent where the API takes one
+    take_id: int  # ours, for labels and file names; never an idempotency key (see request_key)
     model: str  # catalog slug
     prompt: str
     params: dict[str, Any]
     spec: ShotSpec
     images: tuple[InputImage, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # e.g. previz burn-in
+    # A random UUID per take: the idempotency key / external id where an API takes one, and
+    # what `lookup` finds a job by. Unique across studios sharing one provider account.
+    request_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,19 @@ class UnknownOutcome(ProviderError):
     kind = "unknown_outcome"
 
 
+class CancelPolicy(enum.StrEnum):
+    """What the provider does when asked to stop a job it already has."""
+
+    ALWAYS = "always"  # it stops queued and running jobs
+    WHILE_QUEUED = "while_queued"  # only before the job starts running; then it finishes
+    NEVER = "never"  # no way to stop a job once sent: it finishes and is billed
+
+
 class VideoProvider(Protocol):
     slug: str
+    # Class attributes, readable without building the provider (no keys needed):
+    cancel_policy: CancelPolicy
+    result_ttl_seconds: float  # how long a finished job's result link stays fetchable
 
     def availability(self) -> tuple[bool, str]:
         """(usable, reason) — e.g. (False, "No API key: set KLING_ACCESS_KEY.")."""
@@ -117,3 +131,8 @@ class VideoProvider(Protocol):
 
     def download(self, url: str, destination: str, *, max_bytes: int) -> int:
         """Stream the result to `destination`; return the byte count."""
+
+    # Optional: providers that can find a job by our own `request_key` define
+    #     def lookup(self, request_key: str) -> Submitted | None
+    # returning the job if the provider has it and None only when it provably does not, so an
+    # ambiguous submit ("needs a check") can be settled without a person.

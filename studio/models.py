@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -23,6 +26,19 @@ class ProviderAccount(models.Model):
     max_concurrent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Jobs this account may run at once; empty = default."
     )
+    monthly_cap = models.DecimalField(
+        "monthly cap (USD)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What the whole studio may spend on this account per calendar month; "
+        "takes beyond it are refused. Empty = no cap.",
+    )
+    # The secret in this provider's webhook URL: random, stored encrypted, rotated by staff.
+    encrypted_webhook_token = models.TextField(blank=True, editable=False)
+    webhook_token_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
