@@ -25,6 +25,11 @@ def download_take(take_id: int) -> None:
     pipeline.take_download(take_id)
 
 
+@shared_task(name="projects.check_take", acks_late=True, ignore_result=True)
+def check_take(take_id: int) -> None:
+    pipeline.take_check(take_id)
+
+
 @shared_task(name="projects.sweep_takes", ignore_result=True)
 def sweep_takes() -> None:
     pipeline.sweep()

@@ -132,7 +132,7 @@ class VideoProvider(Protocol):
     def download(self, url: str, destination: str, *, max_bytes: int) -> int:
         """Stream the result to `destination`; return the byte count."""
 
-    # Optional: providers that can find a job by our own `request_key` define
-    #     def lookup(self, request_key: str) -> Submitted | None
+    # Optional: providers that can find a job by our own `request.request_key` define
+    #     def lookup(self, request: GenerationRequest) -> Submitted | None
     # returning the job if the provider has it and None only when it provably does not, so an
     # ambiguous submit ("needs a check") can be settled without a person.

@@ -196,9 +196,10 @@ def build_submit(request: GenerationRequest) -> tuple[str, dict[str, Any]]:
     callback = request.options.get("callback_url")
     if callback:
         body["callback_url"] = callback
-    # Our take id: unique per account on Kling's side, so a repeat create is refused, and the
-    # task can be found by it if the create's answer was lost.
-    body["external_task_id"] = str(request.take_id)
+    # Our request key (a random UUID per take): unique per account on Kling's side, so a repeat
+    # create is refused, and the task can be found by it if the create's answer was lost.
+    if request.request_key:
+        body["external_task_id"] = request.request_key
     return f"/v1/videos/{kind}", body
 
 
@@ -255,6 +256,25 @@ def parse_status(payload: dict[str, Any], *, usd_per_unit: Decimal | None = None
         # Not a documented outcome; a success without a video is no success.
         return Progress(State.FAILED, error="Kling reported success but sent no video.", **common)
     return Progress(state, percent=100, result_url=url, poll_after=0.0, **common)
+
+
+def is_task_not_found(error: ProviderError) -> bool:
+    """Kling's answer to a query for a task it does not have: HTTP 400, code 1201, "Task not
+    found" (seen in a live probe of the query [3P]; the docs list 1201 as a bad parameter)."""
+    raw = error.raw if isinstance(error.raw, dict) else {}
+    return raw.get("code") == 1201 and "not found" in str(raw.get("message", "")).lower()
+
+
+def parse_lookup(payload: dict[str, Any], kind: str) -> Submitted:
+    """The task a query by external_task_id returned, as if its create had answered."""
+    error = error_for_code(payload, after_submit=False)
+    if error is not None:
+        raise error
+    data = payload.get("data")
+    task_id = data.get("task_id") if isinstance(data, dict) else None
+    if not task_id:
+        raise ProviderError(f"Kling answered a lookup without a task id: {payload!r}"[:300])
+    return Submitted(remote_id=f"{kind}/{task_id}", raw_status=str(data.get("task_status", "")))
 
 
 def remote_ids_from_callback(payload: dict[str, Any]) -> set[str]:
@@ -335,9 +355,34 @@ class KlingProvider:
         if not usable:
             raise AuthFailed(reason)
         path, body = build_submit(request)
-        response = self.http.request("POST", path, idempotent=False, json=body)
+        try:
+            response = self.http.request("POST", path, idempotent=False, json=body)
+        except Rejected as error:
+            # Sent again after an unclear first send that did create the task: Kling refuses
+            # the repeated external_task_id, and the task to follow is the first one.
+            if request.request_key and "external_task_id" in error.message:
+                existing = self.lookup(request)
+                if existing is not None:
+                    return existing
+            raise
         payload = self.http.json(response, after_submit=True)
         return parse_submit(payload, path.rsplit("/", 1)[-1])
+
+    def lookup(self, request: GenerationRequest) -> Submitted | None:
+        """The task created for `request`, found by its external_task_id (providers.md 3.2:
+        "or pass your external_task_id in the path"); None when Kling says there is none."""
+        if not request.request_key:
+            return None
+        kind = build_submit(request)[0].rsplit("/", 1)[-1]
+        try:
+            response = self.http.request(
+                "GET", f"/v1/videos/{kind}/{request.request_key}", idempotent=True
+            )
+        except Rejected as error:
+            if is_task_not_found(error):
+                return None
+            raise
+        return parse_lookup(self.http.json(response), kind)
 
     def poll(self, remote_id: str) -> Progress:
         kind, task_id = split_remote_id(remote_id)

@@ -283,6 +283,9 @@ TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
 # A claim older than this with no answer means the worker died mid-submit: needs a check.
 TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))
 TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024))
+# After an unclear send, wait this long before asking a provider that can look jobs up by our
+# key (Kling): a job still being created must have had time to appear before "not found" counts.
+TAKE_LOOKUP_AFTER_SECONDS = float(os.environ.get("TAKE_LOOKUP_AFTER_SECONDS", 60))
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..models import Scene, Shot, ShotStatus, Take, TakeState
+from ..models import FINISHED_TAKE_STATES, Scene, Shot, ShotStatus, Take, TakeState
 from ..money import BudgetExceeded, budget_refund, budget_reserve, charged_for
 from .registry import ProviderUnavailable, provider_for_model
 from .requests import (
@@ -30,14 +30,33 @@ def _next_number(shot: Shot) -> int:
 
 
 class DuplicateTake(ValidationError):
-    """The same request already made a video of this shot; paying again needs a yes."""
+    """The same request already made (or is making) a video of this shot; paying again needs
+    a yes."""
 
     def __init__(self, existing: Take):
-        super().__init__(
-            f"Take {existing.number} already has exactly this request and a finished video. "
-            "Review it, or generate again anyway."
-        )
+        if existing.is_finished:
+            message = (
+                f"Take {existing.number} already has exactly this request and a finished "
+                "video. Review it, or generate again anyway."
+            )
+        else:
+            message = (
+                f"Take {existing.number} is already being made with exactly this request. "
+                "Follow it, or generate again anyway."
+            )
+        super().__init__(message)
         self.existing = existing
+
+
+def _same_request_take(shot: Shot, snapshot: dict) -> Take | None:
+    """A take of `shot` in flight, or finished with a video, that asked for exactly this."""
+    candidates = shot.takes.exclude(state__in=FINISHED_TAKE_STATES) | shot.takes.filter(
+        state=TakeState.SUCCEEDED
+    )
+    for take in candidates.order_by("-number"):
+        if same_request(take, snapshot):
+            return take
+    return None
 
 
 def _create_take(
@@ -47,6 +66,7 @@ def _create_take(
     *,
     retry_of: Take | None = None,
     promoted_from: Take | None = None,
+    allow_duplicate: bool = False,
 ) -> Take:
     # Enqueued right after commit; the lease keeps the sweeper from sending a second copy.
     lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
@@ -55,6 +75,12 @@ def _create_take(
     for _ in range(3):
         try:
             with transaction.atomic():
+                # One request at a time per shot (a double click, two teammates): the second
+                # waits for the first to commit, then finds its take and is offered it.
+                Shot.objects.select_for_update().filter(pk=shot.pk).first()
+                existing = None if allow_duplicate else _same_request_take(shot, snapshot)
+                if existing is not None:
+                    raise DuplicateTake(existing)
                 take = Take.objects.create(
                     project_id=shot.project_id,
                     shot=shot,
@@ -95,11 +121,7 @@ def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
     except ProviderUnavailable as error:
         raise ValidationError(str(error)) from None
     snapshot = request_snapshot(shot)
-    if not allow_duplicate:
-        for done in shot.takes.filter(state=TakeState.SUCCEEDED).order_by("-number"):
-            if same_request(done, snapshot):
-                raise DuplicateTake(done)
-    return _create_take(shot, user, snapshot)
+    return _create_take(shot, user, snapshot, allow_duplicate=allow_duplicate)
 
 
 def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:

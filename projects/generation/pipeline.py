@@ -36,7 +36,7 @@ from studio.models import ProviderAccount
 
 from ..models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeState
 from ..money import budget_release, budget_settle
-from .registry import ProviderUnavailable, concurrency_limit, provider_by_slug
+from .registry import ProviderUnavailable, can_look_up, concurrency_limit, provider_by_slug
 from .requests import generation_request
 
 log = logging.getLogger(__name__)
@@ -153,9 +153,16 @@ def take_submit(take_id: int) -> None:
         final = TakeState.REJECTED if isinstance(error, Rejected) else TakeState.FAILED
         move(take_id, TakeState.SUBMITTING, final, **_error(error))
     except Exception as error:
-        # Timeouts after sending, malformed replies, crashes: we cannot know if it was taken.
+        # Timeouts after sending, 5xx other than 503, malformed replies, crashes: we cannot
+        # know if it was taken. Where the provider can be asked by our key, the sweeper asks.
         log.exception("take %s: submit outcome unknown", take_id)
-        move(take_id, TakeState.SUBMITTING, TakeState.NEEDS_CHECK, **_error(error))
+        move(
+            take_id,
+            TakeState.SUBMITTING,
+            TakeState.NEEDS_CHECK,
+            next_poll_at=_first_lookup_at(take.provider),
+            **_error(error),
+        )
     else:
         move(
             take_id,
@@ -330,6 +337,87 @@ def _download_later(take: Take, error: ProviderError) -> None:
     )
 
 
+# --- settling "needs a check" by asking the provider ---------------------------------------
+def _first_lookup_at(provider: str):
+    """When to first ask the provider about an unclear send, or None (a person decides).
+
+    Not at once: a provider that answered 500 may still be creating the job, and "not found"
+    is only proof of absence once it has had time to appear.
+    """
+    if not can_look_up(provider):
+        return None
+    return timezone.now() + timedelta(seconds=settings.TAKE_LOOKUP_AFTER_SECONDS)
+
+
+def take_check(take_id: int) -> None:
+    """Ask the provider, by our request key, whether it has a take whose send was unclear:
+    found → follow it; provably absent → send it again (or, out of tries, fail it)."""
+    take = Take.objects.filter(pk=take_id, state=TakeState.NEEDS_CHECK, remote_id="").first()
+    if take is None or not can_look_up(take.provider):
+        return
+    try:
+        found = provider_by_slug(take.provider).lookup(generation_request(take))
+    except (ProviderError, ProviderUnavailable) as error:
+        _check_later(take, error)
+        return
+    resumed = {"error_kind": "", "error_message": "", "finished_at": None, "poll_errors": 0}
+    if found is not None:
+        if move(
+            take_id,
+            TakeState.NEEDS_CHECK,
+            TakeState.RUNNING,
+            remote_id=found.remote_id,
+            raw_status=found.raw_status[:200],
+            next_poll_at=timezone.now(),
+            status_note="The provider had it after all: following it.",
+            **resumed,
+        ):
+            _shot_generating(take)
+            _enqueue_follow(take_id)
+        return
+    if take.submit_attempts >= MAX_SUBMIT_ATTEMPTS:
+        move(
+            take_id,
+            TakeState.NEEDS_CHECK,
+            TakeState.FAILED,
+            error_kind="not_received",
+            error_message=(
+                f"The provider never received this take after {take.submit_attempts} tries; "
+                "nothing was charged and its hold was released."
+            ),
+        )
+        return
+    lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    if move(
+        take_id,
+        TakeState.NEEDS_CHECK,
+        TakeState.QUEUED,
+        next_poll_at=lease,
+        status_note="The provider never received it: sending it again.",
+        **resumed,
+    ):
+        _shot_generating(take)
+        from ..tasks import submit_take
+
+        transaction.on_commit(lambda: submit_take.delay(take_id))
+
+
+def _check_later(take: Take, error: Exception) -> None:
+    """The lookup itself failed (provider down, rate limit): ask again later, it stays held."""
+    wait = getattr(error, "retry_after", None) or settings.TAKE_LOOKUP_AFTER_SECONDS
+    Take.objects.filter(pk=take.pk, state=TakeState.NEEDS_CHECK).update(
+        next_poll_at=timezone.now() + timedelta(seconds=max(1.0, wait)),
+        updated_at=timezone.now(),
+    )
+    log.warning("take %s: lookup failed, will ask again: %s", take.pk, error)
+
+
+def _shot_generating(take: Take) -> None:
+    Shot.objects.filter(pk=take.shot_id).exclude(status=ShotStatus.GENERATING).update(
+        status=ShotStatus.GENERATING
+    )
+
+
 # --- waking what is due ---------------------------------------------------------------------
 def _enqueue_follow(take_id: int) -> None:
     from ..tasks import follow_take
@@ -380,19 +468,41 @@ def sweep() -> dict[str, int]:
             for pk in ids:
                 transaction.on_commit(partial(task.delay, pk))
         counts[state.value] = len(ids)
+    counts["lookups"] = _wake_lookups(now, lease)
     stale = now - timedelta(seconds=settings.TAKE_SUBMIT_TIMEOUT_SECONDS)
     lost = Take.objects.filter(state=TakeState.SUBMITTING, submitting_at__lt=stale)
     counts["needs_check"] = 0
-    for pk in lost.values_list("pk", flat=True):
+    for pk, provider in lost.values_list("pk", "provider"):
         counts["needs_check"] += move(
             pk,
             TakeState.SUBMITTING,
             TakeState.NEEDS_CHECK,
+            next_poll_at=_first_lookup_at(provider),
             error_kind="unknown_outcome",
             error_message=(
                 "The studio lost contact while sending this take, so it may or may not have "
-                "reached the provider. It was not sent again. Check the provider's dashboard, "
-                "then retry or mark it failed."
+                "reached the provider. It was not sent again. "
+                + (
+                    "The studio will ask the provider for it by its key."
+                    if can_look_up(provider)
+                    else "Check the provider's dashboard, then retry or mark it failed."
+                )
             ),
         )
     return counts
+
+
+def _wake_lookups(now, lease) -> int:
+    """Enqueue the due lookups of takes whose send had an unclear outcome."""
+    from ..tasks import check_take
+
+    with transaction.atomic():
+        # Only takes given a lookup time: the others wait for a person (next_poll_at is NULL).
+        rows = Take.objects.select_for_update(skip_locked=True).filter(
+            state=TakeState.NEEDS_CHECK, remote_id="", next_poll_at__lte=now
+        )
+        ids = list(rows.values_list("pk", flat=True)[:500])
+        Take.objects.filter(pk__in=ids).update(next_poll_at=lease)
+        for pk in ids:
+            transaction.on_commit(partial(check_take.delay, pk))
+    return len(ids)

@@ -96,6 +96,17 @@ def provider_for_model(model: str) -> VideoProvider:
     return provider
 
 
+def backend_class(slug: str) -> type | None:
+    """The provider's class, without building it (no keys, no database)."""
+    config = settings.VIDEO_PROVIDERS.get(slug)
+    return _import(config["BACKEND"]) if config else None
+
+
+def can_look_up(slug: str) -> bool:
+    """Whether the provider can find a job by our request key (see VideoProvider.lookup)."""
+    return callable(getattr(backend_class(slug), "lookup", None))
+
+
 def concurrency_limit(slug: str) -> int:
     return int(getattr(provider_by_slug(slug), "max_concurrent", 0) or 0)
 

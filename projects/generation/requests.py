@@ -103,6 +103,7 @@ def generation_request(take: Take) -> GenerationRequest:
         spec=spec_from_dict(take.spec),
         images=images,
         options=request_options(take),
+        request_key=str(take.request_key),
     )
 
 

@@ -129,6 +129,11 @@ def take_action(request: HttpRequest, project_id: int, take_id: int, action: str
             ACTIONS[action](take=take)
         else:
             raise Http404("No such action.")
+    except actions.DuplicateTake as duplicate:
+        # A double click on Retry or Promote: offer the take already asked for.
+        messages.warning(request, duplicate.messages[0])
+        existing = duplicate.existing.pk
+        return redirect(f"{shot_url(membership, take.shot_id)}?duplicate={existing}#takes")
     except ValidationError as error:
         if request.htmx:
             take.refresh_from_db()

@@ -21,6 +21,7 @@ FAULTS = (
     "expired_url",  # the result URL answers 403/404 as if expired
     "busy",  # the account's concurrency limit (Runway THROTTLED, Kling 1303)
     "fail",  # the job ends failed
+    "lost_answer",  # the job is created, then the create answers 500 (Kling only)
 )
 
 

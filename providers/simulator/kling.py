@@ -148,7 +148,16 @@ def check_auth(sim: Simulator, prefix: str, header: str) -> Response | None:
 # --- create ---------------------------------------------------------------------------------
 def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response:
     fault = sim.next_fault(
-        prefix, kinds=("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy")
+        prefix,
+        kinds=(
+            "rate_limit",
+            "server_error",
+            "unavailable",
+            "timeout",
+            "malformed",
+            "busy",
+            "lost_answer",
+        ),
     )
     if fault == "rate_limit":
         return error(429, 1302, **{"Retry-After": "1"})
@@ -178,6 +187,10 @@ def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response
         return error(400, 1201, f"external_task_id {external} already exists")
     job = sim.create_job(prefix, model, body)
     job.external_id = external
+    if fault == "lost_answer":
+        # The task exists, but the client hears only an internal error: only a query by
+        # external_task_id can tell it was taken.
+        return error(500, 5000)
     return Response(200, envelope(0, "SUCCEED", task_object(sim, job, created=True)))
 
 

@@ -22,7 +22,7 @@ def busy(editor, project, scene, shot):
     refunded = paid_take(shot, held="0.50", actual="0.50")
     money.budget_refund(take=refunded, amount=Decimal("0.10"), note="credit")
     actions.take_request(shot=shot, user=editor)  # held while it waits
-    failed = actions.take_request(shot=shot, user=editor)
+    failed = actions.take_request(shot=shot, user=editor, allow_duplicate=True)
     pipeline.move(failed.pk, TakeState.QUEUED, TakeState.FAILED, error_message="boom")
     return project
 

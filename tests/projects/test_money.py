@@ -39,7 +39,7 @@ def budget_shot(editor, project, scene):
 
 
 def test_a_take_holds_its_worst_case_cost(editor, project, budget_shot):
-    take = actions.take_request(shot=budget_shot, user=editor)
+    take = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert take.estimated_cost == Decimal("0.5")
     project.refresh_from_db()
     assert (project.reserved, project.spent) == (Decimal("0.5"), Decimal(0))
@@ -48,9 +48,9 @@ def test_a_take_holds_its_worst_case_cost(editor, project, budget_shot):
 
 def test_over_budget_is_refused_with_the_numbers(editor, project, budget_shot):
     for _ in range(4):
-        actions.take_request(shot=budget_shot, user=editor)
+        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor)
+        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         "This take would cost up to $0.50 but only $0.00 of the project's $2.00 budget is left."
     ]
@@ -59,11 +59,11 @@ def test_over_budget_is_refused_with_the_numbers(editor, project, budget_shot):
 
 
 def test_failure_releases_and_success_spends(editor, project, budget_shot):
-    failed = actions.take_request(shot=budget_shot, user=editor)
+    failed = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     actions.take_cancel(take=failed)
     project.refresh_from_db()
     assert project.reserved == 0
-    kept = actions.take_request(shot=budget_shot, user=editor)
+    kept = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     pipeline.move(kept.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.42"))
     project.refresh_from_db()
     assert (project.reserved, project.spent) == (Decimal(0), Decimal("0.42"))
@@ -71,7 +71,7 @@ def test_failure_releases_and_success_spends(editor, project, budget_shot):
 
 
 def test_needs_check_keeps_the_hold_until_a_person_decides(editor, project, budget_shot):
-    take = actions.take_request(shot=budget_shot, user=editor)
+    take = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     pipeline.move(take.pk, TakeState.QUEUED, TakeState.NEEDS_CHECK)
     project.refresh_from_db()
     assert project.reserved == Decimal("0.5")
@@ -83,9 +83,9 @@ def test_needs_check_keeps_the_hold_until_a_person_decides(editor, project, budg
 
 def test_the_warning_starts_at_80_percent(editor, project, budget_shot):
     for _ in range(3):
-        actions.take_request(shot=budget_shot, user=editor)
+        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert money.budget_warning(project) == ""
-    actions.take_request(shot=budget_shot, user=editor)
+    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     project.refresh_from_db()
     assert money.budget_warning(project) == (
         "100 % of the $2.00 budget is spent or held ($0.00 spent, $2.00 held for running takes)."
@@ -191,9 +191,9 @@ def test_fifty_generate_requests_against_a_budget_for_ten():
 def test_a_scene_budget_caps_its_own_shots(editor, project, scene, budget_shot):
     scene.budget = Decimal("0.60")
     scene.save()
-    actions.take_request(shot=budget_shot, user=editor)
+    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor)
+        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         f"This take would cost up to $0.50 but only $0.10 of scene {scene.number}'s $0.60 "
         "budget is left."
@@ -208,10 +208,10 @@ def test_a_monthly_quota_caps_a_member(editor, project, budget_shot):
     from projects.models import Membership, MemberSpend
 
     Membership.objects.filter(project=project, user=editor).update(monthly_quota=Decimal("1.00"))
-    actions.take_request(shot=budget_shot, user=editor)
-    actions.take_request(shot=budget_shot, user=editor)
+    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor)
+        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         "This take would cost up to $0.50 but only $0.00 of your $1.00 monthly quota on this "
         "project is left."
@@ -224,8 +224,8 @@ def test_scene_and_member_figures_follow_the_ledger(editor, project, scene, budg
     from projects.models import Membership, MemberSpend, Scene
 
     Membership.objects.filter(project=project, user=editor).update(monthly_quota=Decimal("9"))
-    done = actions.take_request(shot=budget_shot, user=editor)
-    dropped = actions.take_request(shot=budget_shot, user=editor)
+    done = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    dropped = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     pipeline.move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.3"))
     actions.take_cancel(take=dropped)
     scene = Scene.objects.get(pk=scene.pk)

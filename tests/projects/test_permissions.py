@@ -205,7 +205,8 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         number=number,
         model="previz",
         provider="local",
-        prompt="A keeper.",
+        # Each its own request, so a retry is never offered another take as a duplicate.
+        prompt=f"A keeper, take {number}.",
         spec=dataclasses.asdict(shot_spec(shot)),
         estimated_cost=0,
         state=state,

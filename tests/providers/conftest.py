@@ -40,6 +40,10 @@ def simulator():
         yield server
 
 
+# A take's random request key, as the studio sends it (the idempotency key / external id).
+REQUEST_KEY = "0b6f5d1e-8a4c-4f7e-9d2b-3c5a7e9f1b2d"
+
+
 def generation_request(model: str, **overrides):
     """A GenerationRequest compiled by the real formula for `model`."""
     from providers.base import GenerationRequest
@@ -48,5 +52,10 @@ def generation_request(model: str, **overrides):
     spec = make_spec(**overrides)
     compiled = compile_shot(spec, model)
     return GenerationRequest(
-        take_id=42, model=model, prompt=compiled.prompt, params=compiled.params, spec=spec
+        take_id=42,
+        model=model,
+        prompt=compiled.prompt,
+        params=compiled.params,
+        spec=spec,
+        request_key=REQUEST_KEY,
     )

@@ -21,7 +21,7 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
-from tests.providers.conftest import generation_request
+from tests.providers.conftest import REQUEST_KEY, generation_request
 
 SECRET = "sk-0123456789abcdef0123456789abcdef"  # a real-length secret key
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,7 +47,7 @@ def test_text2video_std_golden():
         "duration": "5",
         "sound": "off",
         "aspect_ratio": "16:9",
-        "external_task_id": "42",
+        "external_task_id": REQUEST_KEY,
     }
 
 
@@ -72,7 +72,7 @@ def test_text2video_pro_with_sound_and_negative_prompt_golden():
         "aspect_ratio": "9:16",
         "negative_prompt": "blurry, text",
         "callback_url": "https://studio.example/hooks/kling/s3",
-        "external_task_id": "42",
+        "external_task_id": REQUEST_KEY,
     }
     assert "Ambient noise: wind over the rim." in body["prompt"]
 
@@ -101,7 +101,7 @@ def test_image2video_first_and_last_frame_golden(tmp_path):
         "sound": "off",
         "image": base64.b64encode(PNG).decode(),
         "image_tail": base64.b64encode(PNG + b"\0").decode(),
-        "external_task_id": "42",
+        "external_task_id": REQUEST_KEY,
     }
     assert not body["image"].startswith("data:")  # raw base64, no data: prefix
 

@@ -17,7 +17,7 @@ from providers.base import (
 )
 from providers.kling import KlingProvider
 from providers.media import probe
-from tests.providers.conftest import generation_request
+from tests.providers.conftest import REQUEST_KEY, generation_request
 
 # The simulator's default secret is shorter than a real Kling SK; PyJWT warns, harmlessly.
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
@@ -75,17 +75,43 @@ def test_text2video_submit_poll_download(simulator, tmp_path):
     assert probe(str(destination)).codec == "h264"
 
 
-def test_external_task_id_is_the_take_id_and_finds_the_task(simulator):
+def test_external_task_id_is_the_request_key_and_finds_the_task(simulator):
     provider = make(simulator)
-    provider.submit(shot())
+    submitted = provider.submit(shot())
     ((prefix, body),) = simulator.sim.submissions
-    assert prefix == "kling" and body["external_task_id"] == "42"
+    assert prefix == "kling" and body["external_task_id"] == REQUEST_KEY
     assert body["duration"] == "5" and body["model_name"] == "kling-v2-6"
-    # The task can be looked up by our id when the create's answer was lost.
-    assert provider.poll("text2video/42").raw_status in ("submitted", "processing")
-    # Kling holds external ids unique per account: a second create of take 42 is refused.
-    with pytest.raises(Rejected, match="external_task_id 42 already exists"):
+    # The task can be looked up by our key when the create's answer was lost.
+    assert provider.lookup(shot()) == replace(submitted, raw_status=submitted.raw_status)
+    assert provider.poll(f"text2video/{REQUEST_KEY}").raw_status in ("submitted", "processing")
+
+
+def test_a_repeated_create_follows_the_task_the_first_one_made(simulator):
+    provider = make(simulator)
+    first = provider.submit(shot())
+    # Kling holds external ids unique per account: the repeat is refused, and the adapter
+    # answers with the task the first create made instead of failing the take.
+    again = provider.submit(shot())
+    assert again.remote_id == first.remote_id
+    assert len(simulator.sim.submissions) == 1
+
+
+def test_lookup_says_none_only_when_kling_has_no_such_task(simulator):
+    provider = make(simulator)
+    assert provider.lookup(replace(shot(), request_key="never-sent")) is None
+    # A lookup that keeps failing is not proof of absence: it raises, it never says None.
+    simulator.sim.add_fault("kling", "server_error", times=4)  # the first try and 3 retries
+    with pytest.raises(Transient):
+        provider.lookup(shot())
+
+
+def test_lost_answer_leaves_a_task_that_lookup_finds(simulator):
+    provider = make(simulator)
+    simulator.sim.add_fault("kling", "lost_answer")
+    with pytest.raises(UnknownOutcome):
         provider.submit(shot())
+    found = provider.lookup(shot())
+    assert found is not None and found.remote_id.startswith("text2video/")
     assert len(simulator.sim.submissions) == 1
 
 
@@ -168,9 +194,9 @@ def test_busy_is_transient_1303(simulator):
 def test_real_concurrency_limit_answers_1303(simulator):
     provider = make(simulator)
     for take_id in range(simulator.sim.concurrency):
-        provider.submit(replace(shot(), take_id=100 + take_id))
+        provider.submit(replace(shot(), take_id=100 + take_id, request_key=f"key-{take_id}"))
     with pytest.raises(Transient, match="code 1303"):
-        provider.submit(replace(shot(), take_id=200))
+        provider.submit(replace(shot(), take_id=200, request_key="key-200"))
 
 
 def test_unavailable_on_submit_is_transient(simulator):
