@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from .models import (
     LedgerEntry,
@@ -14,6 +15,37 @@ from .models import (
 )
 
 
+def edited_fields(form, obj) -> list[str]:
+    """The columns an admin change form may write: the ones it shows, never those workers move
+    at the same moment (spent, reserved, circled_take are not on the form), plus updated_at."""
+    columns = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+    names = [name for name in form.fields if name in columns]
+    if "updated_at" in columns:
+        names.append("updated_at")
+    return names
+
+
+class NamedFieldsAdmin(admin.ModelAdmin):
+    """A change saves only the form's own fields (save(update_fields=...)), not the whole row."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        obj.save(update_fields=self.fields_to_write(form, obj))
+
+    def fields_to_write(self, form, obj) -> list[str]:
+        return edited_fields(form, obj)
+
+
+class NamedFieldsFormSet(BaseInlineFormSet):
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=commit)
+        obj = form.save(commit=False)
+        obj.save(update_fields=edited_fields(form, obj))
+        return obj
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -22,14 +54,16 @@ class MembershipInline(admin.TabularInline):
 
 class SceneInline(admin.TabularInline):
     model = Scene
+    formset = NamedFieldsFormSet
     extra = 0
     fields = ["order", "number", "title", "location", "time_of_day"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(NamedFieldsAdmin):
     list_display = ["name", "aspect_ratio", "default_model", "budget", "updated_at"]
     search_fields = ["name", "logline"]
+    readonly_fields = ["spent", "reserved"]
     inlines = [MembershipInline, SceneInline]
 
 
@@ -42,10 +76,11 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scene)
-class SceneAdmin(admin.ModelAdmin):
+class SceneAdmin(NamedFieldsAdmin):
     list_display = ["project", "number", "title", "location", "time_of_day", "order"]
     list_filter = ["project"]
     search_fields = ["title", "location"]
+    readonly_fields = ["spent", "reserved"]
 
 
 class ReferenceInline(admin.TabularInline):
@@ -55,7 +90,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Shot)
-class ShotAdmin(admin.ModelAdmin):
+class ShotAdmin(NamedFieldsAdmin):
     list_display = [
         "label",
         "project",
@@ -68,7 +103,21 @@ class ShotAdmin(admin.ModelAdmin):
     list_filter = ["status", "target_model", "project"]
     search_fields = ["label", "subject", "action"]
     list_select_related = ["project", "scene"]
+    readonly_fields = ["circled_take"]
     inlines = [ReferenceInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "status" and field is not None:
+            # Workers move the status too: the form carries the one staff saw (see forms.py).
+            field.show_hidden_initial = True
+        return field
+
+    def fields_to_write(self, form, obj) -> list[str]:
+        names = edited_fields(form, obj)
+        if "status" not in form.changed_data:
+            names.remove("status")
+        return names
 
 
 @admin.register(ReferenceImage)

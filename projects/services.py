@@ -15,12 +15,25 @@ from providers import catalog
 from .images import CleanImage
 from .models import Membership, Project, ReferenceImage, Role, Scene, Shot
 
+# Why every update below names its fields: workers move `spent` / `reserved` (projects, scenes)
+# and `status` (shots) at any moment, and people circle takes. Model.save() writes every column,
+# so a form opened a second earlier would put back the figures it read.
+
 
 # --- projects and members -------------------------------------------------------------------
 @transaction.atomic
 def project_create(*, owner, name: str, logline: str = "", **fields) -> Project:
     project = Project.objects.create(name=name, logline=logline, created_by=owner, **fields)
     Membership.objects.create(project=project, user=owner, role=Role.OWNER)
+    return project
+
+
+def project_update(*, project: Project, **fields) -> Project:
+    """Change the project's settings: only these fields (and updated_at) are written."""
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=[f.name for f in Project._meta.fields if f.name not in fields])
+    project.save(update_fields=[*fields, "updated_at"])
     return project
 
 
@@ -88,7 +101,7 @@ def scene_update(*, scene: Scene, **fields) -> Scene:
     for name, value in fields.items():
         setattr(scene, name, value)
     scene.full_clean()
-    scene.save()
+    scene.save(update_fields=list(fields))
     return scene
 
 
@@ -151,7 +164,7 @@ def shot_update(*, shot: Shot, **fields) -> Shot:
     for name, value in fields.items():
         setattr(shot, name, value)
     shot.full_clean()
-    shot.save()
+    shot.save(update_fields=[*fields, "updated_at"])
     return shot
 
 
@@ -206,9 +219,9 @@ def shot_position(shot: Shot) -> int:
 
 
 # --- images ---------------------------------------------------------------------------------
-def _replace_still(shot: Shot, frame: str, image: CleanImage | None) -> None:
-    """Store `image` (or nothing) as the shot's `frame` and its `<name>_thumbnail`, and save;
-    the old files go once the change is committed."""
+def _replace_still(shot: Shot, frame: str, image: CleanImage | None, *also: str) -> None:
+    """Store `image` (or nothing) as the shot's `frame` and its `<name>_thumbnail`, and save
+    them (and the fields named in `also`); the old files go once the change is committed."""
     thumb = frame.replace("_frame", "_thumbnail")
     old = _stored_names(getattr(shot, frame), getattr(shot, thumb))
     if image is None:
@@ -217,19 +230,19 @@ def _replace_still(shot: Shot, frame: str, image: CleanImage | None) -> None:
     else:
         getattr(shot, frame).save("frame.jpg", image.full, save=False)
         getattr(shot, thumb).save("thumb.jpg", image.thumbnail, save=False)
-    shot.save()
+    shot.save(update_fields=[frame, thumb, *also, "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
 
 
 def shot_set_hero_frame(*, shot: Shot, image: CleanImage) -> Shot:
     shot.hero_width, shot.hero_height = image.width, image.height
-    _replace_still(shot, "hero_frame", image)
+    _replace_still(shot, "hero_frame", image, "hero_width", "hero_height")
     return shot
 
 
 def shot_remove_hero_frame(*, shot: Shot) -> Shot:
     shot.hero_width = shot.hero_height = None
-    _replace_still(shot, "hero_frame", None)
+    _replace_still(shot, "hero_frame", None, "hero_width", "hero_height")
     return shot
 
 
@@ -247,7 +260,7 @@ def shot_remove_last_frame(*, shot: Shot) -> Shot:
 def shot_set_voice_sample(*, shot: Shot, sample) -> Shot:
     old = _stored_names(shot.voice_sample)
     shot.voice_sample.save(sample.name, sample, save=False)
-    shot.save()
+    shot.save(update_fields=["voice_sample", "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
     return shot
 
@@ -255,7 +268,7 @@ def shot_set_voice_sample(*, shot: Shot, sample) -> Shot:
 def shot_remove_voice_sample(*, shot: Shot) -> Shot:
     old = _stored_names(shot.voice_sample)
     shot.voice_sample = ""
-    shot.save()
+    shot.save(update_fields=["voice_sample", "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
     return shot
 

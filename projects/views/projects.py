@@ -36,7 +36,7 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
     project = membership.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.project_update(project=project, **form.model_changes())
         messages.success(request, "Project settings saved.")
         return redirect("projects:storyboard", project.pk)
     context = {"form": form, "project": project, "membership": membership}

@@ -102,7 +102,7 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         shot.refresh_from_db()
         return editor_response(request, membership, shot, form=form, status=422)
     with transaction.atomic():
-        form.save()
+        services.shot_update(shot=shot, **form.model_changes())
         if form.clean_hero is not None:
             services.shot_set_hero_frame(shot=shot, image=form.clean_hero)
         elif form.cleaned_data.get("remove_hero"):

@@ -75,7 +75,7 @@ def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
     if request.method == "POST" and form.is_valid():
-        services.scene_update(scene=scene, **form.cleaned_data)
+        services.scene_update(scene=scene, **form.model_changes())
         return board_response(request, membership, anchor=f"scene-{scene.pk}")
     context = {"project": membership.project, "scene": scene, "form": form}
     template = "projects/scene_form.html" + ("#scene-form" if request.htmx else "")
@@ -115,7 +115,7 @@ def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> Http
         return redirect("projects:shot", membership.project_id, shot.pk)
     form = ShotCardForm(request.POST or None, instance=shot, prefix=f"card-{shot.pk}")
     if request.method == "POST" and form.is_valid():
-        services.shot_update(shot=shot, **form.cleaned_data)
+        services.shot_update(shot=shot, **form.model_changes())
         return board_response(request, membership, anchor=f"shot-{shot.pk}")
     context = {"project": membership.project, "membership": membership, "shot": shot, "form": form}
     template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"
