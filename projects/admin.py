@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from . import services
 from .models import (
     LedgerEntry,
     Membership,
@@ -13,6 +14,7 @@ from .models import (
     Take,
     TeamPreset,
 )
+from .selectors import project_moved_money, takes_in_flight
 
 
 def edited_fields(form, obj) -> list[str]:
@@ -61,10 +63,32 @@ class SceneInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(NamedFieldsAdmin):
-    list_display = ["name", "aspect_ratio", "default_model", "budget", "updated_at"]
+    list_display = ["name", "aspect_ratio", "default_model", "budget", "updated_at", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "logline"]
-    readonly_fields = ["spent", "reserved"]
+    readonly_fields = ["spent", "reserved", "archived_at", "archived_by"]
     inlines = [MembershipInline, SceneInline]
+    actions = ["restore_projects"]
+
+    @admin.action(description="Restore the selected archived projects")
+    def restore_projects(self, request, queryset):
+        archived = list(queryset.filter(archived_at__isnull=False))
+        for project in archived:
+            services.project_restore(project=project)
+        self.message_user(request, f"Restored {len(archived)} archived project(s).")
+
+    def has_delete_permission(self, request, obj=None):
+        # A project that moved money keeps its ledger: its owners archive it instead.
+        if obj is not None and (project_moved_money(obj) or takes_in_flight(project=obj).exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.project_archive_or_delete(project=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            self.delete_model(request, project)
 
 
 @admin.register(Membership)
@@ -81,6 +105,18 @@ class SceneAdmin(NamedFieldsAdmin):
     list_filter = ["project"]
     search_fields = ["title", "location"]
     readonly_fields = ["spent", "reserved"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and takes_in_flight(shot__scene=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.scene_delete(scene=obj)
+
+    def delete_queryset(self, request, queryset):
+        for scene in queryset:
+            self.delete_model(request, scene)
 
 
 class ReferenceInline(admin.TabularInline):
@@ -118,6 +154,18 @@ class ShotAdmin(NamedFieldsAdmin):
         if "status" not in form.changed_data:
             names.remove("status")
         return names
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and takes_in_flight(shot=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.shot_delete(shot=obj)
+
+    def delete_queryset(self, request, queryset):
+        for shot in queryset:
+            self.delete_model(request, shot)
 
 
 @admin.register(ReferenceImage)

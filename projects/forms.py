@@ -32,6 +32,18 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
 
+def read_only_facts(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """The form's fields as (label, what it says) for a view-only page: choices by their
+    names, empty values as a dash."""
+    facts = []
+    for bound in form.visible_fields():
+        value = bound.value()
+        choices = dict(getattr(bound.field, "choices", ()) or ())
+        shown = choices.get(value, value) if choices else value
+        facts.append((str(bound.label), "—" if shown in (None, "") else str(shown)))
+    return facts
+
+
 class ProjectForm(forms.ModelForm):
     def model_changes(self) -> dict:
         """What project_update writes: the settings typed here, never spent/reserved."""
