@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
+from . import services
 from .models import (
     LedgerEntry,
     Membership,
@@ -12,6 +14,38 @@ from .models import (
     Take,
     TeamPreset,
 )
+from .selectors import project_moved_money, takes_in_flight
+
+
+def edited_fields(form, obj) -> list[str]:
+    """The columns an admin change form may write: the ones it shows, never those workers move
+    at the same moment (spent, reserved, circled_take are not on the form), plus updated_at."""
+    columns = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+    names = [name for name in form.fields if name in columns]
+    if "updated_at" in columns:
+        names.append("updated_at")
+    return names
+
+
+class NamedFieldsAdmin(admin.ModelAdmin):
+    """A change saves only the form's own fields (save(update_fields=...)), not the whole row."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        obj.save(update_fields=self.fields_to_write(form, obj))
+
+    def fields_to_write(self, form, obj) -> list[str]:
+        return edited_fields(form, obj)
+
+
+class NamedFieldsFormSet(BaseInlineFormSet):
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=commit)
+        obj = form.save(commit=False)
+        obj.save(update_fields=edited_fields(form, obj))
+        return obj
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,15 +56,39 @@ class MembershipInline(admin.TabularInline):
 
 class SceneInline(admin.TabularInline):
     model = Scene
+    formset = NamedFieldsFormSet
     extra = 0
     fields = ["order", "number", "title", "location", "time_of_day"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "aspect_ratio", "default_model", "budget", "updated_at"]
+class ProjectAdmin(NamedFieldsAdmin):
+    list_display = ["name", "aspect_ratio", "default_model", "budget", "updated_at", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "logline"]
+    readonly_fields = ["spent", "reserved", "archived_at", "archived_by"]
     inlines = [MembershipInline, SceneInline]
+    actions = ["restore_projects"]
+
+    @admin.action(description="Restore the selected archived projects")
+    def restore_projects(self, request, queryset):
+        archived = list(queryset.filter(archived_at__isnull=False))
+        for project in archived:
+            services.project_restore(project=project)
+        self.message_user(request, f"Restored {len(archived)} archived project(s).")
+
+    def has_delete_permission(self, request, obj=None):
+        # A project that moved money keeps its ledger: its owners archive it instead.
+        if obj is not None and (project_moved_money(obj) or takes_in_flight(project=obj).exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.project_archive_or_delete(project=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            self.delete_model(request, project)
 
 
 @admin.register(Membership)
@@ -42,10 +100,23 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scene)
-class SceneAdmin(admin.ModelAdmin):
+class SceneAdmin(NamedFieldsAdmin):
     list_display = ["project", "number", "title", "location", "time_of_day", "order"]
     list_filter = ["project"]
     search_fields = ["title", "location"]
+    readonly_fields = ["spent", "reserved"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and takes_in_flight(shot__scene=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.scene_delete(scene=obj)
+
+    def delete_queryset(self, request, queryset):
+        for scene in queryset:
+            self.delete_model(request, scene)
 
 
 class ReferenceInline(admin.TabularInline):
@@ -55,7 +126,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Shot)
-class ShotAdmin(admin.ModelAdmin):
+class ShotAdmin(NamedFieldsAdmin):
     list_display = [
         "label",
         "project",
@@ -68,7 +139,33 @@ class ShotAdmin(admin.ModelAdmin):
     list_filter = ["status", "target_model", "project"]
     search_fields = ["label", "subject", "action"]
     list_select_related = ["project", "scene"]
+    readonly_fields = ["circled_take"]
     inlines = [ReferenceInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "status" and field is not None:
+            # Workers move the status too: the form carries the one staff saw (see forms.py).
+            field.show_hidden_initial = True
+        return field
+
+    def fields_to_write(self, form, obj) -> list[str]:
+        names = edited_fields(form, obj)
+        if "status" not in form.changed_data:
+            names.remove("status")
+        return names
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and takes_in_flight(shot=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.shot_delete(shot=obj)
+
+    def delete_queryset(self, request, queryset):
+        for shot in queryset:
+            self.delete_model(request, shot)
 
 
 @admin.register(ReferenceImage)

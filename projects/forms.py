@@ -32,7 +32,23 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
 
+def read_only_facts(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """The form's fields as (label, what it says) for a view-only page: choices by their
+    names, empty values as a dash."""
+    facts = []
+    for bound in form.visible_fields():
+        value = bound.value()
+        choices = dict(getattr(bound.field, "choices", ()) or ())
+        shown = choices.get(value, value) if choices else value
+        facts.append((str(bound.label), "—" if shown in (None, "") else str(shown)))
+    return facts
+
+
 class ProjectForm(forms.ModelForm):
+    def model_changes(self) -> dict:
+        """What project_update writes: the settings typed here, never spent/reserved."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
     class Meta:
         model = Project
         fields = [
@@ -58,6 +74,9 @@ class RoleForm(forms.ModelForm):
 
 
 class SceneForm(forms.ModelForm):
+    def model_changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
     class Meta:
         model = Scene
         fields = ["number", "title", "location", "time_of_day", "description", "budget"]
@@ -82,7 +101,34 @@ class ShotQuickForm(forms.ModelForm):
         self.fields["label"].help_text = "Leave empty for the next free label."
 
 
-class ShotCardForm(forms.ModelForm):
+class StatusSeenForm(forms.ModelForm):
+    """A shot form whose status is written only when the person changed it.
+
+    Workers move a shot's status too (generating → review). The form carries the status the
+    person saw (show_hidden_initial renders it as initial-<name>), so a page opened before the
+    worker's move and saved after it leaves the worker's status alone instead of undoing it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].show_hidden_initial = True
+
+    def status_changed(self) -> bool:
+        return "status" in self.changed_data
+
+    def clean_status(self):
+        # Unchanged: the stored status stands, and "ready" checks below judge that one.
+        return self.cleaned_data["status"] if self.status_changed() else self.instance.status
+
+    def model_changes(self) -> dict:
+        """The model fields this form writes (shot_update names them in its UPDATE)."""
+        names = [name for name in self._meta.fields if name in self.cleaned_data]
+        if not self.status_changed():
+            names.remove("status")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ShotCardForm(StatusSeenForm):
     """A card's essentials, edited in place on the storyboard."""
 
     class Meta:
@@ -116,7 +162,7 @@ class CameraSlider(forms.IntegerField):
         )
 
 
-class ShotForm(forms.ModelForm):
+class ShotForm(StatusSeenForm):
     hero_upload = forms.FileField(
         label="Hero frame",
         required=False,

@@ -157,13 +157,20 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} of {self.project}"
 
+    # What this member may do now: an archived project is read-only for everyone, so pages
+    # that ask these render their view-only form and views refuse the change.
     @property
     def can_edit(self) -> bool:
-        return self.role in (Role.OWNER, Role.EDITOR)
+        return self.role in (Role.OWNER, Role.EDITOR) and not self.project.is_archived
 
     @property
     def is_owner(self) -> bool:
-        return self.role == Role.OWNER
+        return self.role == Role.OWNER and not self.project.is_archived
+
+    @property
+    def can_restore(self) -> bool:
+        """Owners bring an archived project back."""
+        return self.role == Role.OWNER and self.project.is_archived
 
 
 class Scene(models.Model):

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Membership, Project, Scene, Shot
+from .models import FINISHED_TAKE_STATES, LedgerEntry, Membership, Project, Scene, Shot, Take
 
 
 def projects_for(user) -> QuerySet[Project]:
     return Project.objects.for_user(user)
+
+
+def active_projects_for(user) -> QuerySet[Project]:
+    """The project list: archived projects are kept out of the way (see archived_projects_for)."""
+    return projects_for(user).filter(archived_at__isnull=True).order_by("-updated_at")
+
+
+def archived_projects_for(user) -> QuerySet[Project]:
+    return (
+        projects_for(user)
+        .filter(archived_at__isnull=False)
+        .select_related("archived_by")
+        .annotate(my_role=F("memberships__role"))
+        .order_by("-archived_at")
+    )
+
+
+def project_moved_money(project: Project) -> bool:
+    """Did any money ever move on this project? Then deleting it would erase its books, so it
+    is archived instead. Free previz takes leave $0 ledger rows: those are not money."""
+    entries = LedgerEntry.objects.filter(project=project)
+    return entries.exclude(reserved_change=0, spent_change=0).exists()
+
+
+def takes_in_flight(**lookup) -> QuerySet[Take]:
+    """Takes not finished yet (they may hold money), e.g. takes_in_flight(shot=shot)."""
+    return Take.objects.filter(**lookup).exclude(state__in=FINISHED_TAKE_STATES)
 
 
 def membership_for(user, project_id: int) -> Membership:

@@ -9,11 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from providers import catalog
 
+from . import stored_files
 from .images import CleanImage
 from .models import Membership, Project, ReferenceImage, Role, Scene, Shot
+from .selectors import project_moved_money, takes_in_flight
+
+# Why every update below names its fields: workers move `spent` / `reserved` (projects, scenes)
+# and `status` (shots) at any moment, and people circle takes. Model.save() writes every column,
+# so a form opened a second earlier would put back the figures it read.
 
 
 # --- projects and members -------------------------------------------------------------------
@@ -22,6 +29,72 @@ def project_create(*, owner, name: str, logline: str = "", **fields) -> Project:
     project = Project.objects.create(name=name, logline=logline, created_by=owner, **fields)
     Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
+
+
+def project_update(*, project: Project, **fields) -> Project:
+    """Change the project's settings: only these fields (and updated_at) are written."""
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=[f.name for f in Project._meta.fields if f.name not in fields])
+    project.save(update_fields=[*fields, "updated_at"])
+    return project
+
+
+def project_archive(*, project: Project, user) -> Project:
+    """Hide the project and make it read-only, keeping its books; owners and staff restore it.
+    Takes already in flight go on being followed and settle as usual."""
+    now = timezone.now()
+    Project.objects.filter(pk=project.pk, archived_at__isnull=True).update(
+        archived_at=now, archived_by=user
+    )
+    project.refresh_from_db(fields=["archived_at", "archived_by"])
+    return project
+
+
+def project_restore(*, project: Project) -> Project:
+    if not project.is_archived:
+        raise ValidationError(f"“{project.name}” is not archived.")
+    # updated_at too, so it comes back at the top of the list.
+    Project.objects.filter(pk=project.pk).update(
+        archived_at=None, archived_by=None, updated_at=timezone.now()
+    )
+    project.refresh_from_db(fields=["archived_at", "archived_by", "updated_at"])
+    return project
+
+
+ARCHIVED, DELETED = "archived", "deleted"
+
+
+@transaction.atomic
+def project_archive_or_delete(*, project: Project, user) -> str:
+    """What "Delete project" does: a project that ever moved money is archived, so its ledger
+    survives; one that never did is deleted with every file it stored. Returns which."""
+    # Lock the row: a take asked for at this moment either holds its money first (and we
+    # archive) or finds the project gone.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    if project_moved_money(project):
+        project_archive(project=project, user=user)
+        return ARCHIVED
+    _refuse_if_in_flight(takes_in_flight(project=project), f"“{project.name}”")
+    files = stored_files.of_project(project)
+    project.delete()
+    transaction.on_commit(files.delete)
+    return DELETED
+
+
+def _refuse_if_in_flight(takes, what: str) -> None:
+    """Deleting a take still in flight would orphan the money it holds and the job it runs."""
+    count = takes.count()
+    if count == 1:
+        raise ValidationError(
+            f"{what} cannot be deleted while one of its takes is still being generated: "
+            "cancel it or let it finish first."
+        )
+    if count:
+        raise ValidationError(
+            f"{what} cannot be deleted while {count} of its takes are still being generated: "
+            "cancel them or let them finish first."
+        )
 
 
 def member_invite(*, project: Project, who: str, role: str) -> Membership:
@@ -88,14 +161,18 @@ def scene_update(*, scene: Scene, **fields) -> Scene:
     for name, value in fields.items():
         setattr(scene, name, value)
     scene.full_clean()
-    scene.save()
+    scene.save(update_fields=list(fields))
     return scene
 
 
+@transaction.atomic
 def scene_delete(*, scene: Scene) -> None:
-    for shot in scene.shots.all():
-        shot_delete(shot=shot)
+    # Locking the shots makes a take requested at this moment wait (its row points at one).
+    list(Shot.objects.select_for_update().filter(scene=scene).values_list("pk", flat=True))
+    _refuse_if_in_flight(takes_in_flight(shot__scene=scene), f"Scene {scene.number}")
+    files = stored_files.of_shots(Shot.objects.filter(scene=scene))
     scene.delete()
+    transaction.on_commit(files.delete)
 
 
 @transaction.atomic
@@ -151,7 +228,7 @@ def shot_update(*, shot: Shot, **fields) -> Shot:
     for name, value in fields.items():
         setattr(shot, name, value)
     shot.full_clean()
-    shot.save()
+    shot.save(update_fields=[*fields, "updated_at"])
     return shot
 
 
@@ -162,18 +239,14 @@ def shot_reset_camera(*, shot: Shot) -> Shot:
     return shot
 
 
+@transaction.atomic
 def shot_delete(*, shot: Shot) -> None:
-    files = _stored_names(
-        shot.hero_frame,
-        shot.hero_thumbnail,
-        shot.last_frame,
-        shot.last_thumbnail,
-        shot.voice_sample,
-    )
-    for reference in shot.references.all():
-        files += _stored_names(reference.image, reference.thumbnail)
+    """Delete the shot with its pictures, references and takes' files."""
+    Shot.objects.select_for_update().filter(pk=shot.pk).first()
+    _refuse_if_in_flight(takes_in_flight(shot=shot), f"Shot {shot.label}")
+    files = stored_files.of_shots(Shot.objects.filter(pk=shot.pk))
     shot.delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(files.delete)
 
 
 @transaction.atomic
@@ -206,9 +279,9 @@ def shot_position(shot: Shot) -> int:
 
 
 # --- images ---------------------------------------------------------------------------------
-def _replace_still(shot: Shot, frame: str, image: CleanImage | None) -> None:
-    """Store `image` (or nothing) as the shot's `frame` and its `<name>_thumbnail`, and save;
-    the old files go once the change is committed."""
+def _replace_still(shot: Shot, frame: str, image: CleanImage | None, *also: str) -> None:
+    """Store `image` (or nothing) as the shot's `frame` and its `<name>_thumbnail`, and save
+    them (and the fields named in `also`); the old files go once the change is committed."""
     thumb = frame.replace("_frame", "_thumbnail")
     old = _stored_names(getattr(shot, frame), getattr(shot, thumb))
     if image is None:
@@ -217,19 +290,19 @@ def _replace_still(shot: Shot, frame: str, image: CleanImage | None) -> None:
     else:
         getattr(shot, frame).save("frame.jpg", image.full, save=False)
         getattr(shot, thumb).save("thumb.jpg", image.thumbnail, save=False)
-    shot.save()
+    shot.save(update_fields=[frame, thumb, *also, "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
 
 
 def shot_set_hero_frame(*, shot: Shot, image: CleanImage) -> Shot:
     shot.hero_width, shot.hero_height = image.width, image.height
-    _replace_still(shot, "hero_frame", image)
+    _replace_still(shot, "hero_frame", image, "hero_width", "hero_height")
     return shot
 
 
 def shot_remove_hero_frame(*, shot: Shot) -> Shot:
     shot.hero_width = shot.hero_height = None
-    _replace_still(shot, "hero_frame", None)
+    _replace_still(shot, "hero_frame", None, "hero_width", "hero_height")
     return shot
 
 
@@ -247,7 +320,7 @@ def shot_remove_last_frame(*, shot: Shot) -> Shot:
 def shot_set_voice_sample(*, shot: Shot, sample) -> Shot:
     old = _stored_names(shot.voice_sample)
     shot.voice_sample.save(sample.name, sample, save=False)
-    shot.save()
+    shot.save(update_fields=["voice_sample", "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
     return shot
 
@@ -255,7 +328,7 @@ def shot_set_voice_sample(*, shot: Shot, sample) -> Shot:
 def shot_remove_voice_sample(*, shot: Shot) -> Shot:
     old = _stored_names(shot.voice_sample)
     shot.voice_sample = ""
-    shot.save()
+    shot.save(update_fields=["voice_sample", "updated_at"])
     transaction.on_commit(lambda: _delete_files(old))
     return shot
 

@@ -142,7 +142,8 @@ def shot_apply_preset(*, shot: Shot, preset: ShotPreset | TeamPreset) -> Shot:
     for name, value in preset_values(preset).items():
         setattr(shot, name, value)
     shot.full_clean()
-    shot.save()
+    # Only the preset's fields: a worker may be moving the shot's status at this moment.
+    shot.save(update_fields=[*PRESET_FIELDS, "updated_at"])
     return shot
 
 

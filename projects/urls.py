@@ -12,6 +12,7 @@ urlpatterns = [
     path(P, storyboard.storyboard, name="storyboard"),
     path(P + "settings/", projects.project_settings, name="settings"),
     path(P + "delete/", projects.project_delete, name="delete"),
+    path(P + "restore/", projects.project_restore, name="restore"),
     path(P + "members/", projects.members, name="members"),
     path(P + "members/<int:member_id>/role/", projects.member_role, name="member-role"),
     path(P + "members/<int:member_id>/remove/", projects.member_remove, name="member-remove"),

@@ -6,16 +6,24 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import services
-from ..forms import InviteForm, ProjectForm, RoleForm
-from ..selectors import project_members, projects_for
+from ..forms import InviteForm, ProjectForm, RoleForm, read_only_facts
+from ..selectors import (
+    active_projects_for,
+    archived_projects_for,
+    project_members,
+    project_moved_money,
+)
 from .access import member_of
 
 
 @login_required
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = projects_for(request.user).order_by("-updated_at")
-    return render(request, "projects/project_list.html", {"projects": projects})
+    context = {
+        "projects": active_projects_for(request.user),
+        "archived": archived_projects_for(request.user),
+    }
+    return render(request, "projects/project_list.html", context)
 
 
 @login_required
@@ -36,10 +44,17 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
     project = membership.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.project_update(project=project, **form.model_changes())
         messages.success(request, "Project settings saved.")
         return redirect("projects:storyboard", project.pk)
-    context = {"form": form, "project": project, "membership": membership}
+    context = {
+        "form": form,
+        "project": project,
+        "membership": membership,
+        "facts": read_only_facts(form),
+        # The button says what it will do before the click.
+        "will_archive": membership.is_owner and project_moved_money(project),
+    }
     return render(
         request, "projects/project_form.html", context, status=422 if form.errors else 200
     )
@@ -49,10 +64,33 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
     project = member_of(request, project_id, need="own").project
-    name = project.name
-    project.delete()
-    messages.success(request, f"Deleted the project “{name}”.")
+    try:
+        outcome = services.project_archive_or_delete(project=project, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:settings", project.pk)
+    if outcome == services.ARCHIVED:
+        messages.success(
+            request,
+            f"Archived the project “{project.name}”: its spending stays on the books. "
+            "Restore it from Archived projects below.",
+        )
+    else:
+        messages.success(request, f"Deleted the project “{project.name}” and all its files.")
     return redirect("projects:list")
+
+
+@login_required
+@require_POST
+def project_restore(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = member_of(request, project_id, need="restore").project
+    try:
+        services.project_restore(project=project)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:storyboard", project.pk)
+    messages.success(request, f"Restored the project “{project.name}”.")
+    return redirect("projects:storyboard", project.pk)
 
 
 @login_required

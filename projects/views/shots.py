@@ -20,7 +20,7 @@ from ..models import Membership, ReferenceImage, Shot, TakeState
 from ..money import budget_warning
 from ..shot_spec import shot_spec
 from .access import member_of
-from .storyboard import board_response
+from .storyboard import board_response, refused
 
 
 def shot_of(membership: Membership, shot_id: int) -> Shot:
@@ -102,7 +102,7 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         shot.refresh_from_db()
         return editor_response(request, membership, shot, form=form, status=422)
     with transaction.atomic():
-        form.save()
+        services.shot_update(shot=shot, **form.model_changes())
         if form.clean_hero is not None:
             services.shot_set_hero_frame(shot=shot, image=form.clean_hero)
         elif form.cleaned_data.get("remove_hero"):
@@ -127,7 +127,13 @@ def shot_delete(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
     membership = member_of(request, project_id, need="edit")
     shot = shot_of(membership, shot_id)
     label, scene_id = shot.label, shot.scene_id
-    services.shot_delete(shot=shot)
+    try:
+        services.shot_delete(shot=shot)
+    except ValidationError as error:
+        if request.htmx:
+            return refused(request, membership, " ".join(error.messages), anchor=f"shot-{shot.pk}")
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:shot", membership.project_id, shot.pk)
     if request.htmx:
         return board_response(request, membership)
     messages.success(request, f"Shot {label} deleted.")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import services
-from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm
+from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm, read_only_facts
 from ..generation import actions
 from ..models import Membership, Scene, Shot
 from ..money import budget_warning, rate_cards, scene_estimate
@@ -71,13 +71,20 @@ def scene_create(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
-    membership = member_of(request, project_id, need="edit")
+    """The scene's form; members who cannot change it get the same page view only."""
+    membership = member_of(request, project_id, need="view" if request.method == "GET" else "edit")
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
     if request.method == "POST" and form.is_valid():
-        services.scene_update(scene=scene, **form.cleaned_data)
+        services.scene_update(scene=scene, **form.model_changes())
         return board_response(request, membership, anchor=f"scene-{scene.pk}")
-    context = {"project": membership.project, "scene": scene, "form": form}
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "scene": scene,
+        "form": form,
+        "facts": read_only_facts(form),
+    }
     template = "projects/scene_form.html" + ("#scene-form" if request.htmx else "")
     return render(request, template, context, status=422 if form.errors else 200)
 
@@ -87,8 +94,19 @@ def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
 def scene_delete(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
     membership = member_of(request, project_id, need="edit")
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
-    services.scene_delete(scene=scene)
+    try:
+        services.scene_delete(scene=scene)
+    except ValidationError as error:
+        return refused(request, membership, " ".join(error.messages), anchor=f"scene-{scene.pk}")
     return board_response(request, membership)
+
+
+def refused(request: HttpRequest, membership: Membership, message: str, *, anchor: str = ""):
+    """A change the board could not make: said on the board (HTMX) or as a message."""
+    if request.htmx:
+        return board_response(request, membership, status=422, board_error=message)
+    messages.error(request, message)
+    return board_response(request, membership, anchor=anchor)
 
 
 @login_required
@@ -115,7 +133,7 @@ def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> Http
         return redirect("projects:shot", membership.project_id, shot.pk)
     form = ShotCardForm(request.POST or None, instance=shot, prefix=f"card-{shot.pk}")
     if request.method == "POST" and form.is_valid():
-        services.shot_update(shot=shot, **form.cleaned_data)
+        services.shot_update(shot=shot, **form.model_changes())
         return board_response(request, membership, anchor=f"shot-{shot.pk}")
     context = {"project": membership.project, "membership": membership, "shot": shot, "form": form}
     template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"

@@ -72,14 +72,17 @@ ROUTES = [
     Route("settings", "GET", "view", 200),
     Route("settings", "POST", "own", 302),
     Route("delete", "POST", "own", 302),
+    # Only an archived project can be restored: on this one the owner is told so.
+    Route("restore", "POST", "own", 302, changes=False),
     Route("members", "GET", "view", 200),
     Route("members", "POST", "own", 302),
     Route("member-role", "POST", "own", 302),
     Route("member-remove", "POST", "own", 302),
     Route("scene-create", "POST", "edit", 302),
-    Route("scene-edit", "GET", "edit", 200),
+    Route("scene-edit", "GET", "view", 200),  # view only for viewers
     Route("scene-edit", "POST", "edit", 302),
-    Route("scene-delete", "POST", "edit", 302),
+    # Refused with a message here: the shot has takes in flight (tests/projects/test_deleting.py).
+    Route("scene-delete", "POST", "edit", 302, changes=False),
     Route("scene-move", "POST", "edit", 302),
     Route("shot-create", "POST", "edit", 302),
     Route("shot", "GET", "view", 200),
@@ -87,7 +90,7 @@ ROUTES = [
     Route("shot-card-edit", "GET", "edit", 302),  # without HTMX it sends you to the editor
     Route("shot-card-edit", "POST", "edit", 302),
     Route("shot-move", "POST", "edit", 302),
-    Route("shot-delete", "POST", "edit", 302),
+    Route("shot-delete", "POST", "edit", 302, changes=False),  # takes in flight, as above
     Route("shot-preview", "POST", "edit", 200, changes=False),
     Route("shot-compare", "GET", "view", 200),
     Route("shot-use-model", "POST", "edit", 302),
@@ -390,6 +393,35 @@ def test_private_images_are_served_privately(client, world):
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, max-age=3600"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- archived: view only for everyone, whatever their role -----------------------------------
+CHANGES = [r for r in ROUTES if r.method == "POST" and r.need != "login" and r.name != "restore"]
+VIEWS = [r for r in ROUTES if r.method == "GET" and r.need == "view"]
+
+
+@pytest.mark.parametrize("actor", ["viewer", "editor", "owner"])
+@pytest.mark.parametrize("route", CHANGES, ids=ids(CHANGES))
+def test_an_archived_project_refuses_every_change(client, world, route, actor, media_root):
+    from projects.views.access import ARCHIVED
+
+    services.project_archive(project=world.project, user=world.actors["owner"])
+    client.force_login(world.actors[actor])
+    before = snapshot(media_root)
+
+    response = request(client, route, world)
+
+    assert response.status_code == 403
+    assert ARCHIVED in response.content.decode()
+    assert snapshot(media_root) == before
+
+
+@pytest.mark.parametrize("actor", ["viewer", "owner"])
+@pytest.mark.parametrize("route", VIEWS, ids=ids(VIEWS))
+def test_an_archived_project_can_still_be_looked_at(client, world, route, actor):
+    services.project_archive(project=world.project, user=world.actors["owner"])
+    client.force_login(world.actors[actor])
+    assert request(client, route, world).status_code == route.ok
 
 
 # --- tenancy: another project's ids under your own project's URL ----------------------------
