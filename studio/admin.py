@@ -25,7 +25,7 @@ class ProviderAccountFormBase(forms.ModelForm):
 
     class Meta:
         model = ProviderAccount
-        fields = ["slug", "max_concurrent"]
+        fields = ["slug", "max_concurrent", "monthly_cap"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,11 +63,18 @@ ProviderAccountForm = type(
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
     form = ProviderAccountForm
-    list_display = ("slug", "credential_hint", "max_concurrent", "status", "updated_at")
+    list_display = (
+        "slug",
+        "credential_hint",
+        "max_concurrent",
+        "monthly_cap",
+        "status",
+        "updated_at",
+    )
     readonly_fields = ("credential_hint",)
 
     def get_fields(self, request, obj=None):
-        return ["slug", "credential_hint", "max_concurrent", *credential_names()]
+        return ["slug", "credential_hint", "max_concurrent", "monthly_cap", *credential_names()]
 
     @admin.display(description="Status")
     def status(self, account: ProviderAccount) -> str:

@@ -115,7 +115,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"
 LOGOUT_REDIRECT_URL = "login"
-SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+# Off unless an operator opens it (`make run`'s demo does): an account can spend the
+# studio's provider keys on any project it may create.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", False)
 
 # Sign-in throttling (django-axes): SIGNIN_FAILURE_LIMIT failures for one username, or from one
 # address, lock sign-ins for it for SIGNIN_LOCKOUT_MINUTES; staff unlock in the admin
