@@ -297,6 +297,8 @@ PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", 30))
 STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "").rstrip("/")
 # Results fetched from the local simulator (http on loopback) instead of the providers' CDNs.
 PROVIDER_SIMULATOR_DOWNLOADS = env_bool("PROVIDER_SIMULATOR_DOWNLOADS", False)
+# Encrypts provider keys and webhook tokens stored in the studio; comma-separated for rotation
+# (first encrypts, all decrypt). Required in production (deploy check studio.E001).
 STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
 
 # Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off).
@@ -309,10 +311,35 @@ TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
 TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))
 TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024))
 
+# Webhook URLs carry a secret token in their path: request logs redact it (studio/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_webhook_tokens": {"()": "studio.logs.RedactWebhookTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_webhook_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_webhook_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_webhook_tokens"],
+        },
+        "django.request": {"filters": ["redact_webhook_tokens"]},
+    },
 }
