@@ -17,4 +17,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
 USER studio
 
 EXPOSE 8000
-CMD ["gunicorn", "studio.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind, workers and the access log (webhook tokens redacted) are in studio/gunicorn_conf.py.
+CMD ["gunicorn", "--config", "python:studio.gunicorn_conf", "studio.wsgi:application"]

@@ -37,7 +37,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 check-deploy: $(STAMP)
-	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=0 SECURE_SSL_REDIRECT=1 \
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	STUDIO_ENCRYPTION_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=0 SECURE_SSL_REDIRECT=1 \
 	SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=studio.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

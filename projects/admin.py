@@ -7,6 +7,7 @@ from .models import (
     Membership,
     MemberSpend,
     Project,
+    ProviderSpend,
     RateCard,
     ReferenceImage,
     Scene,
@@ -245,3 +246,21 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 class MemberSpendAdmin(admin.ModelAdmin):
     list_display = ["project", "user", "month", "spent", "reserved"]
     readonly_fields = ["project", "user", "month", "spent", "reserved"]
+
+
+@admin.register(ProviderSpend)
+class ProviderSpendAdmin(admin.ModelAdmin):
+    """Studio-wide spending per provider account and month; moved only with the ledger (the
+    cap itself is edited on the provider account)."""
+
+    list_display = ["provider", "month", "spent", "reserved"]
+    list_filter = ["provider"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

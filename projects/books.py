@@ -13,8 +13,16 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import FINISHED_TAKE_STATES, LedgerEntry, MemberSpend, Project, Scene, TakeState
-from .money import ledger_amount
+from .models import (
+    FINISHED_TAKE_STATES,
+    LedgerEntry,
+    MemberSpend,
+    Project,
+    ProviderSpend,
+    Scene,
+    TakeState,
+)
+from .money import PROVIDER_NAMES, ledger_amount
 
 ZERO = (Decimal(0), Decimal(0))
 
@@ -69,6 +77,16 @@ def books_out_of_balance() -> list[str]:
     problems = _compare("Project", projects, _ledger_by("project_id"))
     problems += _compare("Budget of", scenes, _ledger_by("scene_id"))
     problems += _compare("Quota of", months, _ledger_by("project_id", "user_id", "month"))
+    providers = (
+        (
+            (row.provider, row.month),
+            f"{PROVIDER_NAMES.get(row.provider, row.provider)} in {row.month:%B %Y}",
+            row.reserved,
+            row.spent,
+        )
+        for row in ProviderSpend.objects.all()
+    )
+    problems += _compare("Studio-wide spending on", providers, _ledger_by("provider", "month"))
     problems += _stale_holds()
     return problems
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from providers.prices import Quote, Rate, quote
 from providers.spec import ShotSpec
+from studio.models import ProviderAccount
 
 from .models import (
     LedgerEntry,
@@ -22,6 +23,7 @@ from .models import (
     Membership,
     MemberSpend,
     Project,
+    ProviderSpend,
     RateCard,
     Scene,
     Take,
@@ -29,6 +31,18 @@ from .models import (
 
 WARN_AT = Decimal("0.8")
 LEDGER_PLACES = Decimal("0.0001")
+# SQLite does decimal arithmetic in floats (1.20 - 0.50 - 0.50 < 0.20 there): cap checks allow
+# half a ledger unit, which no real excess (a whole 0.0001 at least) fits in.
+SLACK = Decimal("0.00005")
+# How a provider account is named to filmmakers (its slug otherwise).
+PROVIDER_NAMES = {
+    "google-veo": "Veo",
+    "kling": "Kling",
+    "runway": "Runway",
+    "seedance": "Seedance",
+    "higgsfield": "Higgsfield",
+    "local": "Previz",
+}
 
 
 class BudgetExceeded(Exception):
@@ -58,7 +72,8 @@ def take_quote(model: str, spec: ShotSpec) -> Quote:
 
 
 def _fits(amount: Decimal, cap: str = "budget") -> Q:
-    return Q(**{f"{cap}__isnull": True}) | Q(**{f"{cap}__gte": F("spent") + F("reserved") + amount})
+    used = F("spent") + F("reserved") + amount - SLACK
+    return Q(**{f"{cap}__isnull": True}) | Q(**{f"{cap}__gte": used})
 
 
 def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) -> None:
@@ -86,7 +101,7 @@ def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) 
         )
         if quota is not None:
             _month_row(project, user, month)
-            fits = Q(spent__lte=quota - amount - F("reserved"))
+            fits = Q(spent__lte=quota + SLACK - amount - F("reserved"))
             if not MemberSpend.objects.filter(fits, project=project, user=user, month=month).update(
                 reserved=F("reserved") + amount
             ):
@@ -96,16 +111,91 @@ def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) 
                     f"This take would cost up to ${amount:.2f} but only ${left:.2f} of your "
                     f"${quota:.2f} monthly quota on this project is left."
                 )
+        _provider_hold(take.provider, month, amount)
         LedgerEntry.objects.create(
             project=project,
             take=take,
             user=user,
             scene=scene,
             month=month,
+            provider=take.provider,
             kind=LedgerKind.RESERVE,
             reserved_change=amount,
             note=f"hold for take {take.number} of {take.shot.label}",
         )
+
+
+def provider_cap(provider: str) -> Decimal | None:
+    """The studio-wide monthly cap of the provider account, if an admin set one."""
+    return (
+        ProviderAccount.objects.filter(slug=provider).values_list("monthly_cap", flat=True).first()
+    )
+
+
+def _provider_hold(provider: str, month, amount: Decimal) -> None:
+    """Hold `amount` against the provider account's studio-wide cap for the month, or refuse.
+    The same conditional UPDATE as the member quota: PostgreSQL re-checks the WHERE clause on
+    the locked row, SQLite runs writers one at a time, so k takes fit a cap for k."""
+    cap = provider_cap(provider)
+    rows = ProviderSpend.objects.filter(provider=provider, month=month)
+    if cap is None:
+        # No cap now, but a row kept from an earlier cap must keep following the ledger.
+        rows.update(reserved=F("reserved") + amount)
+        return
+    _provider_month_row(provider, month)
+    if not rows.filter(spent__lte=cap + SLACK - amount - F("reserved")).update(
+        reserved=F("reserved") + amount
+    ):
+        row = rows.get()
+        used = row.spent + row.reserved
+        raise BudgetExceeded(_provider_refusal(provider, month, cap, used, amount))
+
+
+def _provider_month_row(provider: str, month) -> None:
+    """The provider's row for the month, started from the ledger: a cap set mid-month counts
+    what the studio already spent and held on that account that month."""
+    if ProviderSpend.objects.filter(provider=provider, month=month).exists():
+        return
+    sums = LedgerEntry.objects.filter(provider=provider, month=month).aggregate(
+        reserved=Sum("reserved_change"), spent=Sum("spent_change")
+    )
+    ProviderSpend.objects.get_or_create(
+        provider=provider,
+        month=month,
+        defaults={
+            "reserved": ledger_amount(sums["reserved"]),
+            "spent": ledger_amount(sums["spent"]),
+        },
+    )
+
+
+def _provider_refusal(provider: str, month, cap: Decimal, used: Decimal, amount: Decimal) -> str:
+    left = max(Decimal(0), cap - used)
+    name = PROVIDER_NAMES.get(provider, provider)
+    return (
+        f"{name}'s studio-wide cap for {month:%B} is ${cap:.2f} and only ${left:.2f} is left; "
+        f"this take may cost up to ${amount:.2f}."
+    )
+
+
+def provider_cap_refusal(provider: str, amount: Decimal) -> str:
+    """Before the click: why the provider's monthly cap would refuse a take costing up to
+    `amount`, or "" when it fits (read only; the hold itself re-checks under the lock)."""
+    cap = provider_cap(provider)
+    if cap is None:
+        return ""
+    month = timezone.localdate().replace(day=1)
+    row = ProviderSpend.objects.filter(provider=provider, month=month).first()
+    if row is not None:
+        used = row.spent + row.reserved
+    else:
+        sums = LedgerEntry.objects.filter(provider=provider, month=month).aggregate(
+            reserved=Sum("reserved_change"), spent=Sum("spent_change")
+        )
+        used = ledger_amount(sums["reserved"]) + ledger_amount(sums["spent"])
+    if used + amount <= cap:
+        return ""
+    return _provider_refusal(provider, month, cap, used, amount)
 
 
 def _month_row(project: Project, user, month) -> None:
@@ -159,6 +249,7 @@ def _move(take: Take, *, reserved: Decimal, spent: Decimal, kind: str, note: str
     scene_id = hold.scene_id if hold else None
     user_id = hold.user_id if hold else None
     month = hold.month if hold else None
+    provider = (hold.provider if hold else "") or take.provider
     changes = {"reserved": F("reserved") + reserved, "spent": F("spent") + spent}
     Project.objects.filter(pk=take.project_id).update(**changes)
     if scene_id:
@@ -167,12 +258,15 @@ def _move(take: Take, *, reserved: Decimal, spent: Decimal, kind: str, note: str
         MemberSpend.objects.filter(project_id=take.project_id, user_id=user_id, month=month).update(
             **changes
         )
+    if month:
+        ProviderSpend.objects.filter(provider=provider, month=month).update(**changes)
     LedgerEntry.objects.create(
         project_id=take.project_id,
         take=take,
         user_id=user_id,
         scene_id=scene_id,
         month=month,
+        provider=provider,
         kind=kind,
         reserved_change=reserved,
         spent_change=spent,

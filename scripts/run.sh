@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
+# The demo lets visitors make an account; a real studio keeps sign-up off (the default).
+export SIGNUP_ENABLED="${SIGNUP_ENABLED:-1}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 BIN=.venv/bin

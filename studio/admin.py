@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .models import ProviderAccount, WorkerHeartbeat
 
@@ -25,7 +25,7 @@ class ProviderAccountFormBase(forms.ModelForm):
 
     class Meta:
         model = ProviderAccount
-        fields = ["slug", "max_concurrent"]
+        fields = ["slug", "max_concurrent", "monthly_cap"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,11 +34,15 @@ class ProviderAccountFormBase(forms.ModelForm):
     def save(self, commit=True):
         account = super().save(commit=False)
         wanted = settings.VIDEO_PROVIDERS[account.slug].get("CREDENTIALS", {})
-        values = {**account.credentials}
-        for name in wanted:
-            if self.cleaned_data.get(name):
-                values[name] = self.cleaned_data[name].strip()
-        account.set_credentials({name: values.get(name, "") for name in wanted})
+        typed = {
+            name: self.cleaned_data[name].strip() for name in wanted if self.cleaned_data.get(name)
+        }
+        # Nothing typed: the stored keys stay exactly as they are (even ones that cannot be
+        # decrypted right now, which a corrected STUDIO_ENCRYPTION_KEY may read again).
+        self.keys_changed = bool(typed) or not account.pk
+        if typed:
+            values = {**account.credentials, **typed}
+            account.set_credentials({name: values.get(name, "") for name in wanted})
         if commit:
             account.save()
         return account
@@ -63,18 +67,62 @@ ProviderAccountForm = type(
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
     form = ProviderAccountForm
-    list_display = ("slug", "credential_hint", "max_concurrent", "status", "updated_at")
-    readonly_fields = ("credential_hint",)
+    list_display = (
+        "slug",
+        "credential_hint",
+        "max_concurrent",
+        "monthly_cap",
+        "status",
+        "webhook_token_rotated_at",
+        "updated_at",
+    )
+    readonly_fields = ("credential_hint", "webhook_token_rotated_at")
+    actions = ["rotate_webhook_token"]
 
     def get_fields(self, request, obj=None):
-        return ["slug", "credential_hint", "max_concurrent", *credential_names()]
+        return [
+            "slug",
+            "credential_hint",
+            "max_concurrent",
+            "monthly_cap",
+            *credential_names(),
+            "webhook_token_rotated_at",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.save()
+            return
+        # Name the fields: a worker may have just stored this account's webhook token.
+        fields = ["slug", "max_concurrent", "monthly_cap", "updated_at"]
+        if form.keys_changed:
+            fields += ["encrypted_credentials", "credential_hint"]
+        obj.save(update_fields=fields)
+
+    @admin.action(description="Rotate webhook token")
+    def rotate_webhook_token(self, request, queryset) -> None:
+        for account in queryset:
+            account.rotate_webhook_token()
+        names = ", ".join(account.slug for account in queryset)
+        self.message_user(
+            request,
+            f"New webhook tokens for {names}. Webhooks sent to the old addresses are refused "
+            "from now on; takes already running are still followed by polling.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="Status")
     def status(self, account: ProviderAccount) -> str:
-        from projects.generation.registry import ProviderUnavailable, provider_by_slug
+        from projects.generation.registry import (
+            ProviderUnavailable,
+            provider_by_slug,
+            unreadable_keys_reason,
+        )
 
         try:
             usable, reason = provider_by_slug(account.slug).availability()
         except ProviderUnavailable as error:
             return str(error)
-        return "available" if usable else reason
+        if usable:
+            return "available"
+        return unreadable_keys_reason(account.slug) or reason

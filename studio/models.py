@@ -1,7 +1,14 @@
+import logging
 from decimal import Decimal
+from secrets import token_urlsafe
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+UNREADABLE_KEYS = "the stored keys could not be read — check STUDIO_ENCRYPTION_KEY"
 
 
 class WorkerHeartbeat(models.Model):
@@ -49,9 +56,30 @@ class ProviderAccount(models.Model):
 
     @property
     def credentials(self) -> dict[str, str]:
-        from .secrets import decrypt
+        """The stored keys; {} when none are stored or when they cannot be decrypted (which is
+        logged as an error: it is a configuration problem, not "no key")."""
+        from .secrets import UnreadableSecret, decrypt
 
-        return decrypt(self.encrypted_credentials)
+        try:
+            return decrypt(self.encrypted_credentials)
+        except UnreadableSecret:
+            logger.error(
+                "The stored keys of provider account %s could not be decrypted: check "
+                "STUDIO_ENCRYPTION_KEY (a key that encrypted them is missing from the list).",
+                self.slug,
+            )
+            return {}
+
+    @property
+    def keys_unreadable(self) -> bool:
+        """Keys are stored but no configured encryption key reads them."""
+        from .secrets import UnreadableSecret, decrypt
+
+        try:
+            decrypt(self.encrypted_credentials)
+        except UnreadableSecret:
+            return True
+        return False
 
     def set_credentials(self, values: dict[str, str]) -> None:
         from .secrets import encrypt
@@ -59,3 +87,46 @@ class ProviderAccount(models.Model):
         kept = {name: value for name, value in values.items() if value}
         self.encrypted_credentials = encrypt(kept) if kept else ""
         self.credential_hint = " ".join(f"…{value[-4:]}" for value in kept.values())[:40]
+
+    def stored_webhook_token(self) -> str:
+        """The current webhook token, or "" when there is none or it cannot be decrypted."""
+        from .secrets import UnreadableSecret, decrypt_text
+
+        try:
+            return decrypt_text(self.encrypted_webhook_token)
+        except UnreadableSecret:
+            logger.error(
+                "The webhook token of provider account %s could not be decrypted: check "
+                "STUDIO_ENCRYPTION_KEY. Its webhooks are refused; polling still follows jobs.",
+                self.slug,
+            )
+            return ""
+
+    def rotate_webhook_token(self) -> None:
+        """A new random token: URLs handed out before stop nudging (polling is the backstop)."""
+        from .secrets import encrypt_text
+
+        now = timezone.now()
+        self.encrypted_webhook_token = encrypt_text(token_urlsafe(32))
+        self.webhook_token_rotated_at = self.updated_at = now
+        # updated_at too: cached providers are rebuilt with the new webhook URL.
+        ProviderAccount.objects.filter(pk=self.pk).update(
+            encrypted_webhook_token=self.encrypted_webhook_token,
+            webhook_token_rotated_at=now,
+            updated_at=now,
+        )
+
+    @classmethod
+    def webhook_token_for(cls, slug: str) -> str:
+        """The provider's webhook token, made on first use (and kept: racing callers all get
+        the one that was stored first). "" when the stored one cannot be decrypted."""
+        from .secrets import encrypt_text
+
+        account, _ = cls.objects.get_or_create(slug=slug)
+        if not account.encrypted_webhook_token:
+            cls.objects.filter(pk=account.pk, encrypted_webhook_token="").update(
+                encrypted_webhook_token=encrypt_text(token_urlsafe(32)),
+                webhook_token_rotated_at=timezone.now(),
+            )
+            account.refresh_from_db(fields=["encrypted_webhook_token", "webhook_token_rotated_at"])
+        return account.stored_webhook_token()

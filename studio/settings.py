@@ -7,6 +7,7 @@ Set both (and SECRET_KEY, DEBUG=0, ALLOWED_HOSTS) for production, as docker-comp
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "studio",
     "projects",
 ]
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -111,7 +115,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"
 LOGOUT_REDIRECT_URL = "login"
-SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+# Off unless an operator opens it (`make run`'s demo does): an account can spend the
+# studio's provider keys on any project it may create.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", False)
+
+# Sign-in throttling (django-axes): SIGNIN_FAILURE_LIMIT failures for one username, or from one
+# address, lock sign-ins for it for SIGNIN_LOCKOUT_MINUTES; staff unlock in the admin
+# (Axes → Access attempts). The two counts are separate, so either one trips.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Never reset on success: a success resets every attempt from that address, so an attacker
+# signing in to their own account between guesses would wipe the victim's count.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "projects.views.accounts.signin_locked"
+AXES_CLIENT_IP_CALLABLE = "studio.signin.client_address"
+# How many reverse proxies in front of the web server append to X-Forwarded-For (0: none, the
+# peer address is the client). Behind one TLS proxy set 1, or every sign-in shares one address.
+SIGNIN_PROXY_COUNT = int(os.environ.get("SIGNIN_PROXY_COUNT", 0))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -272,6 +297,8 @@ PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", 30))
 STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "").rstrip("/")
 # Results fetched from the local simulator (http on loopback) instead of the providers' CDNs.
 PROVIDER_SIMULATOR_DOWNLOADS = env_bool("PROVIDER_SIMULATOR_DOWNLOADS", False)
+# Encrypts provider keys and webhook tokens stored in the studio; comma-separated for rotation
+# (first encrypts, all decrypt). Required in production (deploy check studio.E001).
 STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
 
 # Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off).
@@ -287,10 +314,35 @@ TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 
 # key (Kling): a job still being created must have had time to appear before "not found" counts.
 TAKE_LOOKUP_AFTER_SECONDS = float(os.environ.get("TAKE_LOOKUP_AFTER_SECONDS", 60))
 
+# Webhook URLs carry a secret token in their path: request logs redact it (studio/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_webhook_tokens": {"()": "studio.logs.RedactWebhookTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_webhook_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_webhook_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_webhook_tokens"],
+        },
+        "django.request": {"filters": ["redact_webhook_tokens"]},
+    },
 }

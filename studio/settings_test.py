@@ -17,3 +17,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # A worker process started by a test must use the test database the test runner created.
 if os.environ.get("STUDIO_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["STUDIO_TEST_DB_NAME"]  # noqa: F405
+
+# Client.login() passes no request, which django-axes' backend refuses; sign-ins over HTTP are
+# throttled exactly as in production (tests/support/signin.py).
+AUTHENTICATION_BACKENDS = [
+    "tests.support.signin.AxesBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]

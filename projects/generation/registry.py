@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from providers.base import VideoProvider
 from providers.capabilities import CAPABILITIES
 from providers.faults import with_faults
-from studio.models import ProviderAccount
+from studio.models import UNREADABLE_KEYS, ProviderAccount
 
 
 class ProviderUnavailable(Exception):
@@ -46,11 +46,9 @@ def provider_options(slug: str, account: ProviderAccount | None) -> dict:
         if os.environ.get(variable):
             options[argument] = os.environ[variable]
     webhook_option = config.get("WEBHOOK_OPTION")
-    if webhook_option and settings.STUDIO_PUBLIC_URL:
-        from projects.views.hooks import webhook_token
-
-        token = webhook_token(slug)
-        options[webhook_option] = f"{settings.STUDIO_PUBLIC_URL}/hooks/{slug}/{token}/"
+    callback = webhook_url(slug) if webhook_option else ""
+    if callback:
+        options[webhook_option] = callback
     if account and account.max_concurrent:
         options["max_concurrent"] = account.max_concurrent
     if slug == "local":
@@ -62,6 +60,15 @@ def provider_options(slug: str, account: ProviderAccount | None) -> dict:
         options["allow_local_download"] = True
         options["download_hosts"] = ("127.0.0.1", "localhost")
     return options
+
+
+def webhook_url(slug: str) -> str:
+    """Where this provider sends callbacks, with its secret token; "" when webhooks are off
+    (no STUDIO_PUBLIC_URL) or the stored token cannot be read (polling still follows jobs)."""
+    if not settings.STUDIO_PUBLIC_URL or slug == "local":
+        return ""
+    token = ProviderAccount.webhook_token_for(slug)
+    return f"{settings.STUDIO_PUBLIC_URL}/hooks/{slug}/{token}/" if token else ""
 
 
 def provider_by_slug(slug: str) -> VideoProvider:
@@ -92,6 +99,7 @@ def provider_for_model(model: str) -> VideoProvider:
     provider = provider_by_slug(capabilities.provider)
     usable, reason = provider.availability()
     if not usable:
+        reason = unreadable_keys_reason(capabilities.provider) or reason
         raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
     return provider
 
@@ -105,6 +113,13 @@ def backend_class(slug: str) -> type | None:
 def can_look_up(slug: str) -> bool:
     """Whether the provider can find a job by our request key (see VideoProvider.lookup)."""
     return callable(getattr(backend_class(slug), "lookup", None))
+
+
+def unreadable_keys_reason(slug: str) -> str:
+    """Why a provider has no keys when keys are stored but cannot be decrypted: a wrong
+    STUDIO_ENCRYPTION_KEY must not look like "no key entered"."""
+    account = ProviderAccount.objects.filter(slug=slug).first()
+    return f"{UNREADABLE_KEYS}." if account and account.keys_unreadable else ""
 
 
 def concurrency_limit(slug: str) -> int:

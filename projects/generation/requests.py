@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
@@ -18,6 +17,7 @@ from ..models import Shot, Take
 from ..money import take_quote
 from ..shot_design import preview_for
 from ..shot_spec import shot_spec
+from .registry import webhook_url
 
 
 def _sha256(name: str) -> str:
@@ -109,9 +109,7 @@ def generation_request(take: Take) -> GenerationRequest:
 
 def request_options(take: Take) -> dict:
     options: dict = {"burn_in": True}
-    if settings.STUDIO_PUBLIC_URL:
-        from ..views.hooks import webhook_token
-
-        token = webhook_token(take.provider)
-        options["callback_url"] = f"{settings.STUDIO_PUBLIC_URL}/hooks/{take.provider}/{token}/"
+    callback = webhook_url(take.provider)
+    if callback:
+        options["callback_url"] = callback
     return options

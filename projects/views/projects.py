@@ -26,9 +26,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_list.html", context)
 
 
+def can_start_projects(user) -> bool:
+    """Staff, or people an admin gave "Can add project" (directly or through a group): a new
+    project spends the studio's provider keys, so not every account may start one."""
+    return user.is_staff or user.has_perm("projects.add_project")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
+    if not can_start_projects(request.user):
+        # The project list says who to ask, where the New project button would be.
+        projects = projects_for(request.user).order_by("-updated_at")
+        context = {"projects": projects, "creation_refused": True}
+        return render(request, "projects/project_list.html", context, status=403)
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(owner=request.user, **form.cleaned_data)

@@ -17,7 +17,7 @@ from ..forms import ReferenceForm, ShotForm, TeamPresetForm
 from ..generation.registry import ProviderUnavailable, provider_for_model
 from ..generation.requests import estimate_cost
 from ..models import Membership, ReferenceImage, Shot, TakeState
-from ..money import budget_warning
+from ..money import budget_warning, provider_cap_refusal
 from ..shot_spec import shot_spec
 from .access import member_of
 from .storyboard import board_response, refused
@@ -46,6 +46,8 @@ def generate_offer(shot: Shot, preview) -> dict:
         return offer
     if preview.problems:
         offer["blocked"] = "Fix the pre-flight problems above first."
+    else:
+        offer["blocked"] = provider_cap_refusal(preview.capabilities.provider, cost)
     offer["estimate"] = "free" if cost == 0 else f"up to ${cost:.2f}"
     return offer
 

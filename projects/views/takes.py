@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import RefundForm
@@ -142,7 +143,17 @@ def take_action(request: HttpRequest, project_id: int, take_id: int, action: str
     if request.htmx and action in ACTIONS:
         take.refresh_from_db()
         return card_response(request, membership, take)
-    return redirect(request.POST.get("next") or f"{shot_url(membership, take.shot_id)}#takes")
+    return redirect(back_to(request, f"{shot_url(membership, take.shot_id)}#takes"))
+
+
+def back_to(request: HttpRequest, fallback: str) -> str:
+    """The POSTed `next` if it is a page of this site (never another host or a javascript:
+    URL: an open redirect), else `fallback`."""
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if safe else fallback
 
 
 @login_required

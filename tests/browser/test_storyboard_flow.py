@@ -18,7 +18,10 @@ def sign_in(page, username="mara"):
 
 
 def test_from_sign_in_to_a_storyboard(page, tmp_path):
-    UserFactory(username="mara")
+    from django.contrib.auth.models import Permission
+
+    mara = UserFactory(username="mara")
+    mara.user_permissions.add(Permission.objects.get(codename="add_project"))  # an admin's yes
     sign_in(page)
 
     page.get_by_role("link", name="New project").click()

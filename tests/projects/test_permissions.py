@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -188,6 +189,11 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
     }
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
+    # Starting projects is an admin's grant, not a project role (tests/projects/test_accounts.py):
+    # every actor here has it, so "create" stays a "login" route in the table.
+    starter = Permission.objects.get(codename="add_project")
+    for user in (owner, editor, viewer, outsider):
+        user.user_permissions.add(starter)
     return SimpleNamespace(
         project=project,
         scene=scene,
