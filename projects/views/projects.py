@@ -37,8 +37,11 @@ def can_start_projects(user) -> bool:
 def project_create(request: HttpRequest) -> HttpResponse:
     if not can_start_projects(request.user):
         # The project list says who to ask, where the New project button would be.
-        projects = projects_for(request.user).order_by("-updated_at")
-        context = {"projects": projects, "creation_refused": True}
+        context = {
+            "projects": active_projects_for(request.user),
+            "archived": archived_projects_for(request.user),
+            "creation_refused": True,
+        }
         return render(request, "projects/project_list.html", context, status=403)
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -44,10 +44,10 @@ def refusal(left: str, cost: str = "0.50", cap: str = "1.20") -> str:
 
 
 def test_takes_beyond_the_cap_are_refused_with_what_is_left(editor, capped):
-    actions.take_request(shot=capped, user=editor)
-    actions.take_request(shot=capped, user=editor)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=capped, user=editor)
+        actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     assert error.value.messages == [refusal("0.20")]
     assert Take.objects.count() == 2
     row = ProviderSpend.objects.get(provider="local")
@@ -55,12 +55,12 @@ def test_takes_beyond_the_cap_are_refused_with_what_is_left(editor, capped):
 
 
 def test_the_cap_is_studio_wide_across_projects(editor, capped):
-    actions.take_request(shot=capped, user=editor)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     other = MembershipFactory(role="editor")
     other_shot = ShotFactory(scene=SceneFactory(project=other.project), duration_seconds=5)
-    actions.take_request(shot=other_shot, user=other.user)
+    actions.take_request(shot=other_shot, user=other.user, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=other_shot, user=other.user)
+        actions.take_request(shot=other_shot, user=other.user, allow_duplicate=True)
     assert error.value.messages == [refusal("0.20")]
 
 
@@ -84,8 +84,8 @@ def test_the_message_names_the_provider_as_in_the_brief(project, shot):
 def test_the_generate_button_says_so_before_the_click_and_the_post_is_refused(
     client, editor, project, capped
 ):
-    actions.take_request(shot=capped, user=editor)
-    actions.take_request(shot=capped, user=editor)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     client.force_login(editor)
     url = reverse("projects:shot", args=[project.pk, capped.pk])
     html = client.get(url).content.decode()
@@ -104,7 +104,7 @@ def test_the_generate_button_says_so_before_the_click_and_the_post_is_refused(
 def test_a_cap_set_mid_month_counts_what_was_already_spent(editor, project, scene):
     priced_previz()
     shot = ShotFactory(scene=scene, duration_seconds=5)
-    paid = actions.take_request(shot=shot, user=editor)
+    paid = actions.take_request(shot=shot, user=editor, allow_duplicate=True)
     pipeline.move(paid.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.40"))
     actions.take_request(shot=shot, user=editor, allow_duplicate=True)  # $0.50 still held
     assert not ProviderSpend.objects.exists()  # no cap, no row
@@ -120,8 +120,8 @@ def test_a_cap_set_mid_month_counts_what_was_already_spent(editor, project, scen
 
 
 def test_settle_release_and_refund_move_the_providers_month(editor, capped):
-    done = actions.take_request(shot=capped, user=editor)
-    dropped = actions.take_request(shot=capped, user=editor)
+    done = actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    dropped = actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     pipeline.move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.30"))
     actions.take_cancel(take=dropped)
     money.budget_refund(take=Take.objects.get(pk=done.pk), amount=Decimal("0.10"), note="credit")
@@ -135,17 +135,17 @@ def test_settle_release_and_refund_move_the_providers_month(editor, capped):
 
 
 def test_a_cap_taken_away_keeps_its_row_following_the_ledger(editor, capped):
-    actions.take_request(shot=capped, user=editor)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     ProviderAccount.objects.filter(slug="local").update(monthly_cap=None)
     for _ in range(3):
-        actions.take_request(shot=capped, user=editor)  # no cap: all accepted
+        actions.take_request(shot=capped, user=editor, allow_duplicate=True)  # no cap: all accepted
     row = ProviderSpend.objects.get(provider="local")
     assert row.reserved == Decimal("2.0")
     assert books_out_of_balance() == []
 
 
 def test_the_books_check_names_a_provider_month_that_disagrees(editor, capped):
-    actions.take_request(shot=capped, user=editor)
+    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
     ProviderSpend.objects.filter(provider="local").update(reserved=Decimal("7"))
     month = timezone.localdate()
     assert books_out_of_balance() == [
