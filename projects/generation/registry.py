@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from providers.base import VideoProvider
+from providers.base import CancelPolicy, VideoProvider
 from providers.capabilities import CAPABILITIES
 from providers.faults import with_faults
 from studio.models import ProviderAccount
@@ -94,6 +94,24 @@ def provider_for_model(model: str) -> VideoProvider:
     if not usable:
         raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
     return provider
+
+
+def provider_class(slug: str) -> type | None:
+    """The adapter class set up for `slug`, imported but not built: no keys, no database."""
+    config = settings.VIDEO_PROVIDERS.get(slug)
+    return _import(config["BACKEND"]) if config else None
+
+
+def cancel_policy(slug: str) -> CancelPolicy:
+    """What the provider does when asked to stop a job it has. A provider no longer set up
+    here is assumed to finish and bill: never promise a cancel we cannot check."""
+    backend = provider_class(slug)
+    return CancelPolicy(getattr(backend, "cancel_policy", CancelPolicy.NEVER))
+
+
+def result_ttl_seconds(slug: str) -> float:
+    """How long the provider keeps a finished job's result fetchable (0 when unknown)."""
+    return float(getattr(provider_class(slug), "result_ttl_seconds", 0) or 0)
 
 
 def concurrency_limit(slug: str) -> int:
