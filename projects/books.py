@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
-from .models import FINISHED_TAKE_STATES, LedgerEntry, MemberSpend, Project, Scene, TakeState
+from .models import (
+    FINISHED_TAKE_STATES,
+    LedgerEntry,
+    LedgerKind,
+    MemberSpend,
+    Project,
+    Scene,
+    TakeState,
+)
 from .money import ledger_amount
 
 ZERO = (Decimal(0), Decimal(0))
@@ -70,11 +78,13 @@ def books_out_of_balance() -> list[str]:
     problems += _compare("Budget of", scenes, _ledger_by("scene_id"))
     problems += _compare("Quota of", months, _ledger_by("project_id", "user_id", "month"))
     problems += _stale_holds()
+    problems += _settled_twice()
     return problems
 
 
 def _stale_holds() -> list[str]:
-    """A finished take keeps no hold, except "needs check", which waits for a person."""
+    """A finished take keeps no hold, except "needs check", which waits for a person. A lost
+    result counts as finished: its hold was settled as spent, like a success's."""
     done = set(FINISHED_TAKE_STATES) - {TakeState.NEEDS_CHECK}
     rows = (
         LedgerEntry.objects.filter(take__state__in=done)
@@ -86,4 +96,19 @@ def _stale_holds() -> list[str]:
         f"{row['take__state']} but still holds ${ledger_amount(row['held'])}."
         for row in rows
         if ledger_amount(row["held"]) != 0
+    ]
+
+
+def _settled_twice() -> list[str]:
+    """A take is settled once: a lost result fetched again must not be charged again."""
+    rows = (
+        LedgerEntry.objects.filter(kind=LedgerKind.SETTLE, take__isnull=False)
+        .values("take_id", "take__number", "take__shot__label")
+        .annotate(settlements=Count("pk"))
+        .filter(settlements__gt=1)
+    )
+    return [
+        f"Take {row['take__number']} of shot {row['take__shot__label']} was settled "
+        f"{row['settlements']} times."
+        for row in rows
     ]
