@@ -13,6 +13,7 @@ from .models import (
     Scene,
     Shot,
     Take,
+    TakeEvent,
     TeamPreset,
 )
 from .selectors import project_moved_money, takes_in_flight
@@ -182,6 +183,36 @@ class TeamPresetAdmin(admin.ModelAdmin):
     search_fields = ["name", "project__name"]
 
 
+class TakeEventInline(admin.TabularInline):
+    """A take's history, as the camera report shows it: append-only evidence."""
+
+    model = TakeEvent
+    extra = 0
+    fields = ["at", "state", "message"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TakeEvent)
+class TakeEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "take", "state", "message"]
+    list_filter = ["state"]
+    list_select_related = ["take__shot"]
+    search_fields = ["message", "take__remote_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Take)
 class TakeAdmin(admin.ModelAdmin):
     list_display = [
@@ -199,6 +230,7 @@ class TakeAdmin(admin.ModelAdmin):
     list_select_related = ["shot", "project"]
     # The record of what was asked and what happened is evidence: read-only here.
     readonly_fields = [field.name for field in Take._meta.fields]
+    inlines = [TakeEventInline]
 
 
 @admin.register(RateCard)

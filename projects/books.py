@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from .models import (
     FINISHED_TAKE_STATES,
     LedgerEntry,
+    LedgerKind,
     MemberSpend,
     Project,
     ProviderSpend,
@@ -88,11 +89,13 @@ def books_out_of_balance() -> list[str]:
     )
     problems += _compare("Studio-wide spending on", providers, _ledger_by("provider", "month"))
     problems += _stale_holds()
+    problems += _settled_twice()
     return problems
 
 
 def _stale_holds() -> list[str]:
-    """A finished take keeps no hold, except "needs check", which waits for a person."""
+    """A finished take keeps no hold, except "needs check", which waits for a person. A lost
+    result counts as finished: its hold was settled as spent, like a success's."""
     done = set(FINISHED_TAKE_STATES) - {TakeState.NEEDS_CHECK}
     rows = (
         LedgerEntry.objects.filter(take__state__in=done)
@@ -104,4 +107,19 @@ def _stale_holds() -> list[str]:
         f"{row['take__state']} but still holds ${ledger_amount(row['held'])}."
         for row in rows
         if ledger_amount(row["held"]) != 0
+    ]
+
+
+def _settled_twice() -> list[str]:
+    """A take is settled once: a lost result fetched again must not be charged again."""
+    rows = (
+        LedgerEntry.objects.filter(kind=LedgerKind.SETTLE, take__isnull=False)
+        .values("take_id", "take__number", "take__shot__label")
+        .annotate(settlements=Count("pk"))
+        .filter(settlements__gt=1)
+    )
+    return [
+        f"Take {row['take__number']} of shot {row['take__shot__label']} was settled "
+        f"{row['settlements']} times."
+        for row in rows
     ]

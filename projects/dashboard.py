@@ -24,9 +24,12 @@ from .money import WARN_AT, budget_warning
 ZERO = Decimal("0")
 SPENDING = (LedgerKind.SETTLE, LedgerKind.REFUND)
 # Canceled takes are the filmmaker's choice and "needs check" is undecided: neither is the
-# provider's success or failure, so neither counts towards a success rate.
-DECIDED = (TakeState.SUCCEEDED, TakeState.FAILED, TakeState.REJECTED)
-WASTED = (TakeState.FAILED, TakeState.REJECTED)
+# provider's success or failure, so neither counts towards a success rate. A lost result (made
+# and billed, but never saved) bought no video: it counts as a failure, and a costly one.
+DECIDED = (TakeState.SUCCEEDED, TakeState.FAILED, TakeState.REJECTED, TakeState.RESULT_LOST)
+WASTED = (TakeState.FAILED, TakeState.REJECTED, TakeState.RESULT_LOST)
+# The wasted takes whose hold was let go; a lost result's hold was spent, not released.
+RELEASED = (TakeState.FAILED, TakeState.REJECTED)
 CSV_HEADER = [
     "date",
     "project",
@@ -288,7 +291,7 @@ def cost_of_failures(
             finished_at__lt=dashboard.period.until,
         )
         .values("state")
-        .annotate(takes=Count("pk"), held=Sum("estimated_cost"))
+        .annotate(takes=Count("pk"), held=Sum("estimated_cost", filter=Q(state__in=RELEASED)))
     )
     states: dict[str, dict] = {}
     for row in held:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -490,7 +491,40 @@ class Take(models.Model):
             TakeState.REJECTED,
             TakeState.CANCELED,
             TakeState.NEEDS_CHECK,
+            TakeState.RESULT_LOST,
         )
+
+    @property
+    def cancel_warning(self) -> str:
+        """What pressing Cancel will do for this take on its provider, said before the click."""
+        from .generation.cancels import what_cancel_does
+
+        return what_cancel_does(self)
+
+    @property
+    def cancel_progress(self) -> str:
+        """After the click: what the provider is doing about it, while the take is in flight."""
+        from .generation.cancels import cancel_progress
+
+        return cancel_progress(self)
+
+    @property
+    def result_link_expires_at(self) -> datetime | None:
+        """When the provider's link to the finished video stops working, at the latest.
+
+        Counted from when the provider reported it finished (the move to "saving", kept as it
+        was by "fetch again"), by the provider's documented lifetime of result links."""
+        from .generation.registry import result_ttl_seconds
+
+        seen = self.downloading_at or self.running_at
+        ttl = result_ttl_seconds(self.provider)
+        return seen + timedelta(seconds=ttl) if seen and ttl else None
+
+    @property
+    def can_fetch_again(self) -> bool:
+        """A lost result may still be at the provider: fetching it again costs nothing."""
+        expires = self.result_link_expires_at
+        return self.state == TakeState.RESULT_LOST and bool(expires and timezone.now() < expires)
 
 
 class TakeEvent(models.Model):

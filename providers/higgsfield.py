@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from providers.base import (
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -207,6 +208,13 @@ class _HiggsfieldHTTP(ProviderHTTP):
 
 class HiggsfieldProvider:
     slug = "higgsfield"
+    # providers.md §5.2 [V-SDK] and the 2026 notes [V docs]: POST /requests/{id}/cancel works
+    # only on queued requests; in_progress cannot be cancelled.
+    cancel_policy = CancelPolicy.WHILE_QUEUED
+    # No URL lifetime is stated (§0 "not stated"). We assume the shortest any video API in the
+    # reference documents (Replicate's 1 h, §7.2), so "fetch again" is never offered for a link
+    # that is likely gone; Retry stays available after that.
+    result_ttl_seconds = 3600.0
 
     def __init__(
         self,

@@ -27,6 +27,7 @@ import jwt
 from providers import http
 from providers.base import (
     AuthFailed,
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -293,6 +294,10 @@ def split_remote_id(remote_id: str) -> tuple[str, str]:
 # --- adapter --------------------------------------------------------------------------------
 class KlingProvider:
     slug = "kling"
+    # providers.md §3.2: no cancel endpoint in the docs [I], so a sent task runs on and is
+    # billed. §3 (spec changelog, [V-mirror]): generated videos are deleted after 30 days.
+    cancel_policy = CancelPolicy.NEVER
+    result_ttl_seconds = 30 * 24 * 3600.0
 
     def __init__(
         self,

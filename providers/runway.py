@@ -21,6 +21,7 @@ import httpx
 
 from providers import http
 from providers.base import (
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -228,6 +229,10 @@ def is_out_of_credits(error: ProviderError) -> bool:
 # --- the adapter ----------------------------------------------------------------------------
 class RunwayProvider:
     slug = "runway"
+    # providers.md §2.2 [V-SDK]: DELETE /v1/tasks/{id} cancels PENDING, THROTTLED and RUNNING
+    # tasks. §2.4 [V]: output URLs expire within 24-48 h; we count the low end.
+    cancel_policy = CancelPolicy.ALWAYS
+    result_ttl_seconds = 24 * 3600.0
 
     def __init__(
         self,

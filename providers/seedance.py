@@ -21,6 +21,7 @@ import httpx
 
 from providers.base import (
     AuthFailed,
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -190,6 +191,10 @@ def describe_error(response: httpx.Response) -> str:
 # --- the adapter ------------------------------------------------------------------------------
 class SeedanceProvider:
     slug = "seedance"
+    # providers.md §4.2/§4.4: DELETE cancels a `queued` task only; `cancelled` is reachable
+    # only from `queued`. §4.4 [3P mirrors]: content.video_url is valid for 24 h.
+    cancel_policy = CancelPolicy.WHILE_QUEUED
+    result_ttl_seconds = 24 * 3600.0
 
     def __init__(
         self,

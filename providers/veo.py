@@ -28,6 +28,7 @@ import httpx
 
 from providers.base import (
     AuthFailed,
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -370,6 +371,10 @@ class GeminiVeoProvider(_VeoBase):
     """Veo on the Gemini API: `x-goog-api-key`, GET the operation, Files API downloads."""
 
     platform = "gemini"
+    # providers.md §0 and §1: no cancel call is documented [I], so a sent job always finishes
+    # and is billed; generated files stay on the server about 2 days (§1.2, [I]).
+    cancel_policy = CancelPolicy.NEVER
+    result_ttl_seconds = 2 * 24 * 3600.0
     # What this platform will not send although the formula asks for it, and why: the studio
     # lists these under "ignored" so nothing is dropped without the filmmaker knowing.
     params_not_sent = {
@@ -489,6 +494,11 @@ class VertexVeoProvider(_VeoBase):
 
     slug = "google-veo-vertex"
     platform = "vertex"
+    # providers.md §0: no cancel documented on Vertex either [I]. The result is inline in the
+    # operation or in our own bucket; the operation's retention is not stated, so we assume no
+    # longer than the Gemini API's two days (§1.2).
+    cancel_policy = CancelPolicy.NEVER
+    result_ttl_seconds = 2 * 24 * 3600.0
 
     def __init__(
         self,

@@ -156,7 +156,8 @@ FAULTS = [
     # (fault, final state, words in the message, submissions that reached the provider)
     ("moderation", TakeState.REJECTED, "", 1),
     ("fail", TakeState.FAILED, "", 1),
-    ("expired_url", TakeState.FAILED, "expired", 1),
+    # Made and billed, but the link was dead: charged at its cost, and it can be fetched again.
+    ("expired_url", TakeState.RESULT_LOST, "expired", 1),
     ("server_error", TakeState.NEEDS_CHECK, "", 0),
     ("malformed", TakeState.NEEDS_CHECK, "", 0),
     ("timeout", TakeState.NEEDS_CHECK, "", None),  # the provider may or may not have it
@@ -188,6 +189,9 @@ def test_faults_end_in_the_right_state_and_nothing_is_sent_twice(
     take.project.refresh_from_db()
     held = take.project.reserved
     assert held == (take.estimated_cost if state == TakeState.NEEDS_CHECK else 0)
+    if state in (TakeState.SUCCEEDED, TakeState.RESULT_LOST):
+        cost = take.actual_cost if take.actual_cost is not None else take.estimated_cost
+        assert take.project.spent == cost
 
 
 def test_runway_throttled_waits_then_succeeds(client, simulator, tmp_path, media_root):

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
-from ..models import FINISHED_TAKE_STATES, Scene, Shot, ShotStatus, Take, TakeState
+from ..models import FINISHED_TAKE_STATES, Scene, Shot, ShotStatus, Take, TakeEvent, TakeState
 from ..money import BudgetExceeded, budget_refund, budget_reserve, charged_for
 from .registry import ProviderUnavailable, provider_for_model
 from .requests import (
@@ -95,6 +95,12 @@ def _create_take(
                 budget_reserve(
                     project=shot.project, take=take, amount=take.estimated_cost, user=user
                 )
+                who = user.get_username() if user else "the studio"
+                TakeEvent.objects.create(
+                    take=take,
+                    state=take.state,
+                    message=f"Asked for by {who}, up to ${take.estimated_cost:.2f}.",
+                )
                 break
         except IntegrityError:
             continue  # two requests took the same number at once: count again
@@ -141,7 +147,7 @@ def take_approve(*, take: Take, user) -> Take:
     """An owner lets an expensive take go."""
     from .pipeline import move_to_queue
 
-    if not move_to_queue(take.pk):
+    if not move_to_queue(take.pk, approved_by=user.get_username()):
         raise ValidationError("This take is not waiting for approval.")
     _enqueue_submit(take.pk)
     take.refresh_from_db()
@@ -175,7 +181,12 @@ def take_retry(*, take: Take, user) -> Take:
     return _create_take(take.shot, user, snapshot, retry_of=take)
 
 
+ACTIVE_AT_PROVIDER = (TakeState.SUBMITTING, TakeState.RUNNING)
+
+
 def take_cancel(*, take: Take) -> Take:
+    """Stop a take. One the provider never received ends now, free; one it has is only asked
+    to stop: it ends when the provider says how it ended (see pipeline.take_follow)."""
     from .pipeline import move
 
     if move(
@@ -183,13 +194,62 @@ def take_cancel(*, take: Take) -> Take:
         (TakeState.QUEUED, TakeState.AWAITING_APPROVAL),
         TakeState.CANCELED,
         cancel_requested=True,
+        event="Canceled before it was sent: nothing was charged.",
     ):
-        pass
-    elif take.state in (TakeState.SUBMITTING, TakeState.RUNNING):
-        # The worker cancels at the provider on its next step; we never race the paid call.
-        Take.objects.filter(pk=take.pk).update(cancel_requested=True, next_poll_at=timezone.now())
-    else:
-        raise ValidationError("This take has already finished.")
+        take.refresh_from_db()
+        return take
+    now = timezone.now()
+    with transaction.atomic():
+        # The worker asks the provider on its next step; we never race the paid call.
+        asked = Take.objects.filter(
+            pk=take.pk, state__in=ACTIVE_AT_PROVIDER, cancel_requested=False
+        ).update(cancel_requested=True, next_poll_at=now, updated_at=now)
+        if asked:
+            TakeEvent.objects.create(
+                take_id=take.pk, at=now, state=take.state, message="Cancel asked."
+            )
+    take.refresh_from_db()
+    if asked or (take.cancel_requested and take.state in ACTIVE_AT_PROVIDER):
+        return take  # asked now, or already asked (a double click)
+    if take.state == TakeState.DOWNLOADING:
+        raise ValidationError(
+            "The provider already finished this take: it is being saved, and is charged."
+        )
+    raise ValidationError("This take has already finished.")
+
+
+def take_fetch_again(*, take: Take) -> Take:
+    """Try the provider's link to a lost result once more. Free: the take was charged when the
+    provider finished it, and settling it again changes nothing."""
+    from ..tasks import download_take
+    from .pipeline import move
+
+    if take.state != TakeState.RESULT_LOST:
+        raise ValidationError("Only a take whose video was lost can be fetched again.")
+    if not take.can_fetch_again:
+        raise ValidationError(
+            "The provider's link to this video has expired: Retry makes a new take, "
+            "which is charged again."
+        )
+    lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    if not move(
+        take.pk,
+        TakeState.RESULT_LOST,
+        TakeState.DOWNLOADING,
+        event="Fetching the video again from the provider's link.",
+        # The link's age counts from when the provider finished, not from this attempt.
+        downloading_at=F("downloading_at"),
+        finished_at=None,
+        next_poll_at=lease,
+        poll_errors=0,
+        error_kind="",
+        error_message="",
+    ):
+        raise ValidationError("Only a take whose video was lost can be fetched again.")
+    Shot.objects.filter(pk=take.shot_id, status__in=(ShotStatus.READY, ShotStatus.REVIEW)).update(
+        status=ShotStatus.GENERATING
+    )
+    transaction.on_commit(lambda: download_take.delay(take.pk))
     take.refresh_from_db()
     return take
 

@@ -24,19 +24,28 @@ from django.utils import timezone
 from providers.base import (
     FINISHED_STATES,
     AuthFailed,
+    CancelPolicy,
     Progress,
     ProviderError,
     QuotaExceeded,
     Rejected,
     State,
     Transient,
+    VideoProvider,
 )
 from providers.media import InvalidVideo, extract_poster, probe
 from studio.models import ProviderAccount
 
-from ..models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeState
+from ..models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeEvent, TakeState
 from ..money import budget_release, budget_settle
-from .registry import ProviderUnavailable, can_look_up, concurrency_limit, provider_by_slug
+from . import cancels
+from .registry import (
+    ProviderUnavailable,
+    can_look_up,
+    cancel_policy,
+    concurrency_limit,
+    provider_by_slug,
+)
 from .requests import generation_request
 
 log = logging.getLogger(__name__)
@@ -51,8 +60,13 @@ FINAL_FROM_PROVIDER = {
 }
 
 
-def move(take_id: int, expected: str | tuple[str, ...], new: str, **fields) -> bool:
-    """Compare-and-swap the take's state; True if this caller made the move."""
+def move(
+    take_id: int, expected: str | tuple[str, ...], new: str, *, event: str = "", **fields
+) -> bool:
+    """Compare-and-swap the take's state; True if this caller made the move.
+
+    A move clears the take's status note (it described the state being left) and adds a line
+    to its history: `event`, else the error that ended it."""
     expected = (expected,) if isinstance(expected, str) else expected
     now = timezone.now()
     stamp = {
@@ -61,6 +75,7 @@ def move(take_id: int, expected: str | tuple[str, ...], new: str, **fields) -> b
         TakeState.DOWNLOADING: "downloading_at",
     }.get(new, "finished_at")
     fields.setdefault(stamp, now)
+    fields.setdefault("status_note", "")
     finished = new in FINISHED_TAKE_STATES
     if finished:
         fields.setdefault("next_poll_at", None)
@@ -68,27 +83,48 @@ def move(take_id: int, expected: str | tuple[str, ...], new: str, **fields) -> b
         updated = Take.objects.filter(pk=take_id, state__in=expected).update(
             state=new, updated_at=now, **fields
         )
+        if updated:
+            message = event or fields.get("error_message", "")
+            TakeEvent.objects.create(take_id=take_id, at=now, state=new, message=message)
         if updated and finished:
             _money_after_take(take_id, new)
             _shot_after_take(take_id)
     return bool(updated)
 
 
-def move_to_queue(take_id: int) -> bool:
+def note(take_id: int, state: str, text: str, **fields) -> bool:
+    """Say what is true now on a take still in `state` (shown on its card until the next
+    change) and keep it in the history. True if the take was still in that state."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Take.objects.filter(pk=take_id, state=state).update(
+            status_note=text[:300], updated_at=now, **fields
+        )
+        if updated:
+            TakeEvent.objects.create(take_id=take_id, at=now, state=state, message=text)
+    return bool(updated)
+
+
+def move_to_queue(take_id: int, *, approved_by: str = "an owner") -> bool:
     """Approval given: the take joins the queue, leased so the sweeper does not double it."""
     lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
-    return bool(
-        Take.objects.filter(pk=take_id, state=TakeState.AWAITING_APPROVAL).update(
-            state=TakeState.QUEUED, next_poll_at=lease, updated_at=timezone.now()
-        )
+    return move(
+        take_id,
+        TakeState.AWAITING_APPROVAL,
+        TakeState.QUEUED,
+        next_poll_at=lease,
+        finished_at=None,
+        event=f"Approved by {approved_by}.",
     )
 
 
 def _money_after_take(take_id: int, state: str) -> None:
-    """Success spends the hold; a failure lets it go; "needs check" keeps it until a person
-    decides, because the provider may have charged for it."""
+    """Success spends the hold, and so does a result the provider made (and billed) but we
+    could not fetch; a failure lets it go; "needs check" keeps it until a person decides,
+    because the provider may have charged for it. Settling twice (a result fetched again
+    after it was lost) changes nothing: budget_settle settles a take once."""
     take = Take.objects.get(pk=take_id)
-    if state == TakeState.SUCCEEDED:
+    if state in (TakeState.SUCCEEDED, TakeState.RESULT_LOST):
         budget_settle(take=take, actual=take.actual_cost)
     elif state != TakeState.NEEDS_CHECK:
         budget_release(take=take, note=f"take {take.number} {take.get_state_display().lower()}")
@@ -138,8 +174,11 @@ def take_submit(take_id: int) -> None:
             state=TakeState.SUBMITTING,
             submitting_at=now,
             updated_at=now,
+            status_note="",  # "busy, trying again" stops being true the moment it is sent
             submit_attempts=F("submit_attempts") + 1,
         )
+        if claimed:
+            TakeEvent.objects.create(take_id=take_id, at=now, state=TakeState.SUBMITTING)
     if not claimed:
         return  # someone else has it, it was canceled, or it already went
     # Autocommit: the claim is durable before the provider hears anything.
@@ -181,12 +220,29 @@ def _submit_later(take: Take, error: ProviderError) -> None:
         move(take.pk, TakeState.SUBMITTING, TakeState.FAILED, **_error(error))
         return
     wait = error.retry_after or min(60, 2**take.submit_attempts)
-    Take.objects.filter(pk=take.pk, state=TakeState.SUBMITTING).update(
-        state=TakeState.QUEUED,
-        next_poll_at=timezone.now() + timedelta(seconds=wait),
-        error_message=f"Provider busy, trying again in {wait:.0f} s: {error.message}",
-        updated_at=timezone.now(),
-    )
+    text = f"Provider busy, trying again in {wait:.0f} s: {error.message}"
+    now = timezone.now()
+    with transaction.atomic():
+        # A note, not an error: it stops being true as soon as the take moves on.
+        requeued = Take.objects.filter(
+            pk=take.pk, state=TakeState.SUBMITTING, cancel_requested=False
+        ).update(
+            state=TakeState.QUEUED,
+            next_poll_at=now + timedelta(seconds=wait),
+            status_note=text[:300],
+            updated_at=now,
+        )
+        if requeued:
+            TakeEvent.objects.create(take_id=take.pk, at=now, state=TakeState.QUEUED, message=text)
+    if not requeued:
+        # Canceled while it was being sent, and the provider accepted nothing: it ends here
+        # (the claim in take_submit would never pick a canceled take up again).
+        move(
+            take.pk,
+            TakeState.SUBMITTING,
+            TakeState.CANCELED,
+            event="Canceled before the provider accepted it: nothing was charged.",
+        )
 
 
 def _error(error: Exception) -> dict:
@@ -197,29 +253,57 @@ def _error(error: Exception) -> dict:
 
 # --- follow ---------------------------------------------------------------------------------
 def take_follow(take_id: int) -> None:
-    """Ask the provider how a running take is doing, and move it one step. Safe to repeat."""
+    """Ask the provider how a running take is doing, and move it one step. Safe to repeat.
+
+    A cancel does not end the take here: the provider is asked to stop (once, and only if it
+    can), and the take keeps being followed until the provider's own status ends it, so what
+    the ledger says is what the provider did."""
     take = Take.objects.filter(pk=take_id, state=TakeState.RUNNING).first()
     if take is None:
         return
     provider = provider_by_slug(take.provider)
-    if take.cancel_requested:
-        try:
-            provider.cancel(take.remote_id)
-        except ProviderError as error:
-            log.warning("take %s: cancel failed: %s", take_id, error)
-        move(take_id, TakeState.RUNNING, TakeState.CANCELED)
-        return
     try:
         progress = provider.poll(take.remote_id)
     except ProviderError as error:
         _poll_later(take, error)
         return
+    if take.cancel_requested and progress.state not in FINISHED_STATES:
+        # Asked only after a read that says the job is still going: some providers' cancel
+        # call deletes a finished job and its video (Runway, Seedance).
+        _ask_to_stop(take, provider)
     _apply_progress(take, progress)
+
+
+def _ask_to_stop(take: Take, provider: VideoProvider) -> None:
+    """Pass a filmmaker's cancel on to the provider, at most once; keep what it answered."""
+    untouched = Take.objects.filter(
+        pk=take.pk, cancel_requested=True, cancel_sent_at__isnull=True, cancel_answer=""
+    )
+    if cancel_policy(take.provider) == CancelPolicy.NEVER:
+        answer = cancels.answer_not_asked(take.provider)
+        if untouched.update(cancel_answer=answer[:300]):
+            TakeEvent.objects.create(take_id=take.pk, state=take.state, message=answer)
+        return
+    # Claimed before the call, so a second follow running beside this one never asks again.
+    if not untouched.update(cancel_sent_at=timezone.now()):
+        return
+    try:
+        provider.cancel(take.remote_id)
+    except ProviderError as error:
+        answer = cancels.answer_refused(take.provider, error.message)
+    except Exception as error:
+        log.exception("take %s: cancel call failed", take.pk)
+        answer = cancels.answer_lost(take.provider, str(error) or type(error).__name__)
+    else:
+        answer = cancels.answer_accepted(take.provider)
+    Take.objects.filter(pk=take.pk).update(cancel_answer=answer[:300])
+    TakeEvent.objects.create(take_id=take.pk, state=take.state, message=answer)
 
 
 def _apply_progress(take: Take, progress: Progress) -> None:
     now = timezone.now()
-    common = {"raw_status": progress.raw_status[:200], "poll_errors": 0}
+    # Every answer from the provider is news: whatever the note said before no longer holds.
+    common = {"raw_status": progress.raw_status[:200], "poll_errors": 0, "status_note": ""}
     if progress.cost is not None:
         common["actual_cost"] = progress.cost
     if progress.state == State.SUCCEEDED:
@@ -237,6 +321,8 @@ def _apply_progress(take: Take, progress: Progress) -> None:
             _enqueue_download(take.pk)
     elif progress.state in FINISHED_STATES:
         message = progress.error or f"The provider reported “{progress.raw_status}”."
+        if progress.state == State.CANCELED and take.cancel_requested:
+            message = cancels.cancel_confirmed(take.provider)
         move(
             take.pk,
             TakeState.RUNNING,
@@ -259,10 +345,12 @@ def _poll_later(take: Take, error: ProviderError) -> None:
         move(take.pk, TakeState.RUNNING, TakeState.NEEDS_CHECK, **_error(error))
         return
     wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
-    Take.objects.filter(pk=take.pk, state=TakeState.RUNNING).update(
+    note(
+        take.pk,
+        TakeState.RUNNING,
+        f"No answer from the provider, asking again in {wait:.0f} s: {error.message}",
         poll_errors=F("poll_errors") + 1,
         next_poll_at=timezone.now() + timedelta(seconds=wait),
-        updated_at=timezone.now(),
     )
 
 
@@ -288,6 +376,9 @@ def take_download(take_id: int) -> None:
 
 def _fetch(take: Take, folder: Path) -> None:
     take_id = take.pk
+    if not take.result_url:
+        _result_lost(take, "The provider reported the video finished but gave no link to it.")
+        return
     provider = provider_by_slug(take.provider)
     final = folder / f"take-{take.pk}.mp4"
     partial = folder / f"take-{take.pk}-{uuid.uuid4().hex[:8]}.mp4.part"
@@ -305,8 +396,10 @@ def _fetch(take: Take, folder: Path) -> None:
         _download_later(take, error)
         return
     except (ProviderError, InvalidVideo, OSError) as error:
+        # Expired or refused link, over the size cap, not a video we can read: the provider
+        # made it and billed it, so this is a lost result, not a failed generation.
         partial.unlink(missing_ok=True)
-        move(take_id, TakeState.DOWNLOADING, TakeState.FAILED, **_error(error))
+        _result_lost(take, error)
         return
     media = Path(settings.MEDIA_ROOT)
     move(
@@ -327,14 +420,25 @@ def _fetch(take: Take, folder: Path) -> None:
 def _download_later(take: Take, error: ProviderError) -> None:
     """A hiccup while fetching: try again soon, while the provider's link is still valid."""
     if take.poll_errors + 1 >= MAX_POLL_ERRORS:
-        move(take.pk, TakeState.DOWNLOADING, TakeState.FAILED, **_error(error))
+        _result_lost(take, error)
         return
     wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
-    Take.objects.filter(pk=take.pk, state=TakeState.DOWNLOADING).update(
+    note(
+        take.pk,
+        TakeState.DOWNLOADING,
+        f"Saving the video was interrupted, trying again in {wait:.0f} s: {error.message}",
         poll_errors=F("poll_errors") + 1,
         next_poll_at=timezone.now() + timedelta(seconds=wait),
-        updated_at=timezone.now(),
     )
+
+
+def _result_lost(take: Take, error: Exception | str) -> None:
+    """The provider finished (and charged) but the studio has no video: settle the hold as
+    spent and keep the take as "result lost", which can be fetched again while the provider's
+    link may still work."""
+    fields = _error(error) if isinstance(error, Exception) else {"error_message": error}
+    fields["error_kind"] = "result_lost"
+    move(take.pk, TakeState.DOWNLOADING, TakeState.RESULT_LOST, **fields)
 
 
 # --- settling "needs a check" by asking the provider ---------------------------------------
@@ -370,6 +474,7 @@ def take_check(take_id: int) -> None:
             raw_status=found.raw_status[:200],
             next_poll_at=timezone.now(),
             status_note="The provider had it after all: following it.",
+            event="Found at the provider by its request key: following it.",
             **resumed,
         ):
             _shot_generating(take)
@@ -394,6 +499,7 @@ def take_check(take_id: int) -> None:
         TakeState.QUEUED,
         next_poll_at=lease,
         status_note="The provider never received it: sending it again.",
+        event="The provider has no job with its request key: sending it again.",
         **resumed,
     ):
         _shot_generating(take)

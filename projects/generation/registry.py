@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from providers.base import VideoProvider
+from providers.base import CancelPolicy, VideoProvider
 from providers.capabilities import CAPABILITIES
 from providers.faults import with_faults
 from studio.models import UNREADABLE_KEYS, ProviderAccount
@@ -104,15 +104,15 @@ def provider_for_model(model: str) -> VideoProvider:
     return provider
 
 
-def backend_class(slug: str) -> type | None:
-    """The provider's class, without building it (no keys, no database)."""
+def provider_class(slug: str) -> type | None:
+    """The adapter class set up for `slug`, imported but not built: no keys, no database."""
     config = settings.VIDEO_PROVIDERS.get(slug)
     return _import(config["BACKEND"]) if config else None
 
 
 def can_look_up(slug: str) -> bool:
     """Whether the provider can find a job by our request key (see VideoProvider.lookup)."""
-    return callable(getattr(backend_class(slug), "lookup", None))
+    return callable(getattr(provider_class(slug), "lookup", None))
 
 
 def unreadable_keys_reason(slug: str) -> str:
@@ -120,6 +120,18 @@ def unreadable_keys_reason(slug: str) -> str:
     STUDIO_ENCRYPTION_KEY must not look like "no key entered"."""
     account = ProviderAccount.objects.filter(slug=slug).first()
     return f"{UNREADABLE_KEYS}." if account and account.keys_unreadable else ""
+
+
+def cancel_policy(slug: str) -> CancelPolicy:
+    """What the provider does when asked to stop a job it has. A provider no longer set up
+    here is assumed to finish and bill: never promise a cancel we cannot check."""
+    backend = provider_class(slug)
+    return CancelPolicy(getattr(backend, "cancel_policy", CancelPolicy.NEVER))
+
+
+def result_ttl_seconds(slug: str) -> float:
+    """How long the provider keeps a finished job's result fetchable (0 when unknown)."""
+    return float(getattr(provider_class(slug), "result_ttl_seconds", 0) or 0)
 
 
 def concurrency_limit(slug: str) -> int:

@@ -65,6 +65,7 @@ def editor_response(
     preview = shot_design.shot_preview(shot)
     takes = list(
         shot.takes.select_related("requested_by", "promoted_from", "retry_of")
+        .prefetch_related("events")
         .with_charges()
         .order_by("-number")
     )

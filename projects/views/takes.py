@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from .shots import PROMOTE_MODELS, shot_of
 ACTIONS = {
     "cancel": actions.take_cancel,
     "mark-failed": actions.take_mark_failed,
+    "fetch-again": actions.take_fetch_again,
 }
 
 
@@ -42,6 +44,8 @@ def card_response(
     refund_form: RefundForm | None = None,
 ):
     take.shot.refresh_from_db(fields=["circled_take"])
+    # The camera report lists the take's history: one query, however long it is.
+    prefetch_related_objects([take], "events")
     context = {
         "refund_form": refund_form,
         "project": membership.project,

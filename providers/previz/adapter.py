@@ -17,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from providers.base import (
+    CancelPolicy,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -42,6 +43,11 @@ STATES = {
 
 class PrevizProvider:
     slug = "previz"
+    # Our own renderer: `cancel` drops a flag the render checks between frames (tasks.py), so a
+    # queued or rendering job stops. Nothing deletes a finished job's directory, so its out.mp4
+    # stays readable; a week is the promise we make for "fetch again", not a limit we enforce.
+    cancel_policy = CancelPolicy.ALWAYS
+    result_ttl_seconds = 7 * 24 * 3600.0
 
     def __init__(
         self,

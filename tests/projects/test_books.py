@@ -66,3 +66,23 @@ def test_a_quota_set_mid_month_counts_what_was_already_spent(editor, project, sh
     assert books_out_of_balance() == []
     with pytest.raises(ValidationError, match="monthly quota"):
         actions.take_request(shot=shot, user=editor, allow_duplicate=True)
+
+
+def test_a_lost_result_is_settled_and_balances(editor, shot):
+    priced_previz()
+    take = actions.take_request(shot=shot, user=editor)
+    pipeline.move(take.pk, TakeState.QUEUED, TakeState.RESULT_LOST, error_message="HTTP 403")
+    assert money.held_for(take.pk) == 0
+    assert money.charged_for(take.pk) == take.estimated_cost  # billed: no provider figure
+    assert books_out_of_balance() == []
+
+
+def test_a_take_settled_twice_is_named(busy, shot):
+    take = shot.takes.filter(state=TakeState.SUCCEEDED).get()
+    settle = take.ledger.get(kind="settle")
+    settle.pk = None
+    settle.spent_change = settle.reserved_change = Decimal(0)
+    settle.save()
+    assert books_out_of_balance() == [
+        f"Take {take.number} of shot {shot.label} was settled 2 times."
+    ]

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import services, urls
 from projects.images import clean_uploaded_image
@@ -115,6 +116,7 @@ ROUTES = [
     Route("take-action", "POST", "edit", 302, action="circle"),
     Route("take-action", "POST", "edit", 302, action="retry"),
     Route("take-action", "POST", "edit", 302, action="mark-failed"),
+    Route("take-action", "POST", "edit", 302, action="fetch-again"),
     Route("take-action", "POST", "own", 302, action="approve"),
     Route("take-action", "POST", "own", 302, action="decline"),
     Route("take-refund", "POST", "own", 302, action="refund"),
@@ -187,6 +189,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
         "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
+        "fetch-again": make_take(shot, 9, TakeState.RESULT_LOST),
     }
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
     # Starting projects is an admin's grant, not a project role (tests/projects/test_accounts.py):
@@ -220,6 +223,8 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         estimated_cost=0,
         state=state,
     )
+    if state == TakeState.RESULT_LOST:  # the provider's link may still work
+        Take.objects.filter(pk=take.pk).update(downloading_at=timezone.now())
     if state == TakeState.SUCCEEDED:
         take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
         take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)
@@ -454,6 +459,7 @@ def other(db):
         "decline": make_take(shot, 6, TakeState.AWAITING_APPROVAL),
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
         "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
+        "fetch-again": make_take(shot, 9, TakeState.RESULT_LOST),
     }
     return SimpleNamespace(
         project=project,

@@ -155,10 +155,18 @@ def test_cancel_while_running_cancels_at_the_provider(editor, shot, render_queue
     take = actions.take_request(shot=shot, user=editor)
     pipeline.take_submit(take.pk)
     actions.take_cancel(take=Take.objects.get(pk=take.pk))
-    pipeline.take_follow(take.pk)
+    pipeline.take_follow(take.pk)  # asks previz to stop; only its own status ends the take
+    take.refresh_from_db()
+    assert (take.state, take.cancel_answer) == (
+        TakeState.RUNNING,
+        "Previz accepted the request to stop it.",
+    )
+    assert take.cancel_sent_at is not None
     run_renders(render_queue, media_root)  # the renderer sees the cancel flag
+    pipeline.take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.CANCELED
+    assert take.error_message == "Canceled: Previz confirmed it stopped the job."
     assert not (media_root / "previz-jobs" / f"take-{take.pk}" / "out.mp4").exists()
 
 
@@ -186,7 +194,7 @@ def test_circle_one_take_per_shot(editor, shot, render_queue, media_root):
     assert Shot.objects.get(pk=shot.pk).circled_take is None
 
 
-def test_a_corrupt_result_fails_the_take_with_a_message(editor, shot, render_queue, media_root):
+def test_a_corrupt_result_is_a_lost_result_with_a_message(editor, shot, render_queue, media_root):
     take = actions.take_request(shot=shot, user=editor)
     pipeline.take_submit(take.pk)
     run_renders(render_queue, media_root)
@@ -194,9 +202,11 @@ def test_a_corrupt_result_fails_the_take_with_a_message(editor, shot, render_que
     pipeline.take_follow(take.pk)
     pipeline.take_download(take.pk)
     take.refresh_from_db()
-    assert take.state == TakeState.FAILED
+    # The provider made it (a paid one would have billed it): not a failed generation.
+    assert (take.state, take.error_kind) == (TakeState.RESULT_LOST, "result_lost")
     assert take.error_message
     assert not take.video
+    assert take.can_retry and take.can_fetch_again
 
 
 def test_scene_batch_generates_only_ready_shots(editor, scene, render_queue):
