@@ -1,4 +1,5 @@
-"""Test settings: the real settings, plus a throwaway key and a fast password hasher."""
+"""Test settings: the real settings, plus a throwaway key, a fast password hasher and the
+fault injector that worker-kill tests slow providers down with."""
 
 import os
 
@@ -17,3 +18,11 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # A worker process started by a test must use the test database the test runner created.
 if os.environ.get("STUDIO_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["STUDIO_TEST_DB_NAME"]  # noqa: F405
+
+# Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off). Test
+# machinery: the wrapper lives under tests/, and production settings never name it.
+STUDIO_FAULTS = {
+    "submit_delay": float(os.environ.get("STUDIO_FAULT_SUBMIT_DELAY", 0)),
+    "poll_delay": float(os.environ.get("STUDIO_FAULT_POLL_DELAY", 0)),
+}
+VIDEO_PROVIDER_WRAPPERS = ["tests.support.faults.with_faults"]
