@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import RefundForm
 from ..generation import actions
+from ..ids import parse_ids
 from ..models import Membership, Take, TakeState
 from ..money import budget_warning
 from .access import member_of
@@ -184,7 +185,7 @@ def take_media(request: HttpRequest, project_id: int, take_id: int, kind: str):
 def takes_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id)
     shot = shot_of(membership, shot_id)
-    chosen = [int(pk) for pk in request.GET.getlist("take") if pk.isdigit()]
+    chosen = parse_ids(request.GET.getlist("take"))
     takes = shot.takes.filter(state=TakeState.SUCCEEDED)
     if chosen:
         takes = takes.filter(pk__in=chosen)
