@@ -228,9 +228,16 @@ class TakeAdmin(admin.ModelAdmin):
     list_filter = ["state", "model", "provider"]
     search_fields = ["shot__label", "remote_id", "project__name"]
     list_select_related = ["shot", "project"]
-    # The record of what was asked and what happened is evidence: read-only here.
+    # The record of what was asked and what happened is evidence: read-only here, and only
+    # the pipeline creates takes (a take made by hand would have no request or hold behind it).
     readonly_fields = [field.name for field in Take._meta.fields]
     inlines = [TakeEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RateCard)
@@ -276,8 +283,16 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
 @admin.register(MemberSpend)
 class MemberSpendAdmin(admin.ModelAdmin):
+    """Running totals the ledger keeps: visible, never typed in by hand."""
+
     list_display = ["project", "user", "month", "spent", "reserved"]
     readonly_fields = ["project", "user", "month", "spent", "reserved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProviderSpend)

@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -62,10 +63,28 @@ class Period:
     start: date
     end: date
 
+    # The calendar the dashboard answers for: wider than any ledger here, and far enough from
+    # date.min / date.max that a month either side and the midnight after `end` still exist.
+    FIRST: ClassVar[date] = date(2000, 1, 1)
+    LAST: ClassVar[date] = date(2999, 12, 31)
+
     @classmethod
     def last_days(cls, days: int = 30, *, today: date | None = None) -> Period:
         end = today or timezone.localdate()
         return cls(end - timedelta(days=days - 1), end)
+
+    @classmethod
+    def from_ends(cls, start: date | None, end: date | None, *, days: int) -> Period:
+        """The period between `start` and `end`; a missing end is `days` away from the other."""
+        if start is None and end is None:
+            return cls.last_days(days)
+        end = end or (start + timedelta(days=days - 1))
+        start = start or (end - timedelta(days=days - 1))
+        return cls(start, end)
+
+    @classmethod
+    def allows(cls, day: date) -> bool:
+        return cls.FIRST <= day <= cls.LAST
 
     @property
     def since(self) -> datetime:

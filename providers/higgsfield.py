@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
@@ -46,13 +46,19 @@ from providers.base import (
     Submitted,
     Transient,
 )
-from providers.http import ProviderHTTP, download
+from providers.http import ProviderHTTP, download, upload
 
 BASE_URL = "https://platform.higgsfield.ai"
 DOP_APPLICATION = "/v1/image2video/dop"
 # Results seen in the wild come from Higgsfield's CloudFront distribution ([3P]: public pages
 # embedding `hf_*.mp4` results); providers.md names no result host.
 DOWNLOAD_HOSTS = ("d8j0ntlcm91z4.cloudfront.net", "higgsfield.ai")
+# Where the hero frame may be PUT. Neither providers.md (5.3, 7.3) nor the official SDKs name the
+# host of the signed `upload_url` (the SDKs PUT to whatever comes back), so this is Higgsfield's
+# own domain and the CloudFront distribution its media is served from, no wider: an upload to
+# anywhere else is refused with a message naming HIGGSFIELD_UPLOAD_HOSTS, where an operator who
+# sees Higgsfield sign uploads elsewhere adds that host.
+UPLOAD_HOSTS = ("higgsfield.ai", "d8j0ntlcm91z4.cloudfront.net")
 # No documented account concurrency; DoP queues server-side. A modest default keeps the studio
 # from flooding one account; admins raise it per account.
 DEFAULT_MAX_CONCURRENT = 4
@@ -223,7 +229,8 @@ class HiggsfieldProvider:
         api_secret: str = "",
         base_url: str = BASE_URL,
         download_hosts: tuple[str, ...] = DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        upload_hosts: tuple[str, ...] | str = UPLOAD_HOSTS,
+        simulator_origin: str = "",
         timeout: float = 30.0,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         webhook_url: str = "",
@@ -237,7 +244,10 @@ class HiggsfieldProvider:
         self.api_secret = api_secret
         self.base_url = base_url.rstrip("/")
         self.download_hosts = tuple(download_hosts)
-        self.allow_local_download = allow_local_download
+        if isinstance(upload_hosts, str):  # HIGGSFIELD_UPLOAD_HOSTS: comma-separated
+            upload_hosts = tuple(h.strip().lower() for h in upload_hosts.split(",") if h.strip())
+        self.upload_hosts = tuple(upload_hosts)
+        self.simulator_origin = simulator_origin
         self.timeout = timeout
         self.max_concurrent = max_concurrent
         self.webhook_url = webhook_url
@@ -307,18 +317,29 @@ class HiggsfieldProvider:
         upload_url, public_url = data.get("upload_url"), data.get("public_url")
         if not upload_url or not public_url:
             raise Transient(f"Higgsfield sent no upload URL: {data!r}"[:300])
-        scheme = urlsplit(upload_url).scheme
-        if scheme != "https" and not (self.allow_local_download and scheme == "http"):
-            raise ProviderError(f"Refused to upload the hero frame over {scheme or 'no scheme'}.")
         # The signed URL carries its own authority: our Key header must not go to storage.
         headers = data.get("upload_headers") or {"Content-Type": content_type}
+        if not isinstance(headers, dict):
+            raise Transient(f"Higgsfield sent unusable upload headers: {headers!r}"[:300])
         with open(path, "rb") as handle:
             content = handle.read()
         try:
-            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
-                put = client.put(upload_url, content=content, headers=headers)
-        except httpx.HTTPError as error:
+            put = upload(
+                str(upload_url),
+                content,
+                allowed_hosts=self.upload_hosts,
+                headers={str(k): str(v) for k, v in headers.items()},
+                simulator_origin=self.simulator_origin,
+                timeout=self.timeout,
+                transport=self.transport,
+            )
+        except Transient as error:
             raise Transient(f"Uploading the hero frame to Higgsfield failed: {error}") from error
+        except ProviderError as error:
+            raise ProviderError(
+                f"Higgsfield asked for the hero frame to be uploaded somewhere we do not send it. "
+                f"{error} (HIGGSFIELD_UPLOAD_HOSTS lists the hosts allowed.)"
+            ) from error
         if put.status_code >= 400:
             raise Transient(
                 f"Uploading the hero frame to Higgsfield failed: HTTP {put.status_code}"
@@ -344,6 +365,6 @@ class HiggsfieldProvider:
             destination,
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
-            allow_local=self.allow_local_download,
+            simulator_origin=self.simulator_origin,
             transport=self.transport,
         )

@@ -159,35 +159,117 @@ def _default_message(response: httpx.Response) -> str:
     return f"HTTP {response.status_code}"
 
 
-# --- downloads ------------------------------------------------------------------------------
-def check_download_url(url: str, *, allowed_hosts: tuple[str, ...], allow_local: bool) -> None:
+# --- downloads and signed uploads -----------------------------------------------------------
+# Result downloads and signed uploads go to addresses a provider hands us: only https, only to
+# the provider's own hosts, only to public addresses, connecting to the address that was checked
+# (no DNS rebinding), never following a redirect. The one exception is the local simulator: its
+# exact origin (scheme, host, port), and only on loopback.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# NAT64 translates to IPv4 behind a gateway: through it an IPv6 address reaches whatever IPv4
+# network the gateway sees, private ones included (RFC 6052's well-known prefix, RFC 8215's
+# local-use one). Refused outright: a provider's hosts have addresses of their own.
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d, still routable
+
+
+def loopback_origin(base_url: str) -> str:
+    """`scheme://host:port` of a base URL on a loopback address (the simulator's), else ""."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in DEFAULT_PORTS or not host:
+        return ""
+    if host != "localhost":
+        try:
+            if not ipaddress.ip_address(host).is_loopback:
+                return ""
+        except ValueError:  # a name other than localhost: DNS could say anything
+            return ""
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        return ""
+    netloc = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{netloc}:{port}"
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    except ValueError:
+        return None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def check_download_url(
+    url: str,
+    *,
+    allowed_hosts: tuple[str, ...],
+    simulator_origin: str = "",
+    action: str = "download from",
+) -> None:
     """Refuse anything but https to a host the provider uses, resolving to a public address.
 
-    `allow_local` (tests and the simulator only) admits http and loopback addresses.
+    `simulator_origin` (tests and offline demos) admits exactly that scheme, host and port, and
+    only if it resolves to loopback; any other port or loopback address is still refused.
     """
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (allow_local and parts.scheme == "http"):
-        raise ProviderError(f"Refused to download from a non-https address: {url[:100]}")
-    host = (parts.hostname or "").lower()
+    origin = _origin(url)
+    if origin is None:
+        raise ProviderError(f"Refused to {action} an address with an invalid port: {url[:100]}")
+    scheme, host, port = origin
+    if simulator_origin and origin == _origin(simulator_origin):
+        public_address(host, port, allow_local=True)
+        return
+    if scheme != "https":
+        raise ProviderError(f"Refused to {action} a non-https address: {url[:100]}")
     if not any(host == allowed or host.endswith("." + allowed) for allowed in allowed_hosts):
-        raise ProviderError(f"Refused to download from {host or 'no host'}: not the provider's.")
-    public_address(host, parts.port or 443, allow_local=allow_local)
+        raise ProviderError(f"Refused to {action} {host or 'no host'}: not the provider's.")
+    public_address(host, port)
 
 
-def public_address(host: str, port: int, *, allow_local: bool) -> str:
-    """The address to connect to for `host`, if every address it resolves to is public."""
+def public_address(host: str, port: int, *, allow_local: bool = False) -> str:
+    """The address to connect to for `host`, if every address it resolves to is public.
+
+    With `allow_local` (the simulator's own origin only) every address must be loopback instead.
+    """
     try:
         addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-    except socket.gaierror as error:
+    except (socket.gaierror, UnicodeError) as error:
         raise Transient(f"Could not resolve {host}: {error}") from error
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped
-        private = not ip.is_global or ip.is_multicast
-        if private and not (allow_local and ip.is_loopback):
-            raise ProviderError(f"Refused to download from {host}: it resolves to {ip}.")
+        problem = _not_public(ipaddress.ip_address(address.split("%")[0]), allow_local)
+        if problem:
+            raise ProviderError(f"Refused to connect to {host}: it resolves to {problem}.")
     return addresses[0]
+
+
+def _not_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, local: bool) -> str:
+    """Why `ip` may not be connected to, or "" if it may."""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if local:
+        return "" if ip.is_loopback else f"{ip}, which is not loopback"
+    if not ip.is_global or ip.is_multicast:
+        return f"{ip}, which is not a public address"
+    if ip.version == 4:
+        return ""
+    if any(ip in network for network in NAT64):
+        return f"{ip}, a NAT64 address (it could reach any IPv4 network behind the gateway)"
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None and (not embedded.is_global or embedded.is_multicast):
+        return f"{ip}, which carries the private IPv4 address {embedded}"
+    return ""
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a transition form routes to: 6to4, Teredo or IPv4-compatible."""
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]  # the client, de-obfuscated
+    if ip in IPV4_COMPATIBLE and not (ip.is_loopback or ip.is_unspecified):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 class _PinnedBackend(httpcore.SyncBackend):
@@ -195,23 +277,41 @@ class _PinnedBackend(httpcore.SyncBackend):
     a host that answers the check with a public address and the connection with a private one
     (DNS rebinding) gets nowhere. TLS still verifies the certificate against the host name."""
 
-    def __init__(self, *, allow_local: bool):
-        self.allow_local = allow_local
+    def __init__(self, *, simulator_origin: str = ""):
+        origin = _origin(simulator_origin) if simulator_origin else None
+        self.simulator = (origin[1], origin[2]) if origin else None
 
     def connect_tcp(self, host: str, port: int, timeout=None, local_address=None, **options):
-        address = public_address(host, port, allow_local=self.allow_local)
+        local = self.simulator == (host.lower().strip("[]"), port)
+        address = public_address(host, port, allow_local=local)
         return super().connect_tcp(address, port, timeout, local_address, **options)
 
 
-def pinned_transport(*, allow_local: bool) -> httpx.HTTPTransport:
+def pinned_transport(*, simulator_origin: str = "") -> httpx.HTTPTransport:
     """An httpx transport whose every connection goes through `_PinnedBackend`."""
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx takes no network backend of its own; its pool is where httpcore accepts one.
     transport._pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
-        network_backend=_PinnedBackend(allow_local=allow_local),
+        network_backend=_PinnedBackend(simulator_origin=simulator_origin),
     )
     return transport
+
+
+def _guarded_client(
+    *,
+    timeout: float,
+    simulator_origin: str,
+    headers: dict[str, str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        transport=transport or pinned_transport(simulator_origin=simulator_origin),
+        headers=headers,
+        trust_env=False,
+    )
 
 
 def download(
@@ -220,7 +320,7 @@ def download(
     *,
     allowed_hosts: tuple[str, ...],
     max_bytes: int,
-    allow_local: bool = False,
+    simulator_origin: str = "",
     timeout: float = 120.0,
     headers: dict[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -230,17 +330,15 @@ def download(
     `headers` (a provider's auth) only ever reach an allowed host: the host is checked first
     and redirects are refused.
     """
-    check_download_url(url, allowed_hosts=allowed_hosts, allow_local=allow_local)
-    transport = transport or pinned_transport(allow_local=allow_local)
+    check_download_url(url, allowed_hosts=allowed_hosts, simulator_origin=simulator_origin)
     written = 0
     try:
         with (
-            httpx.Client(
+            _guarded_client(
                 timeout=timeout,
-                follow_redirects=False,
-                transport=transport,
+                simulator_origin=simulator_origin,
                 headers=headers,
-                trust_env=False,
+                transport=transport,
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -265,3 +363,33 @@ def download(
     except httpx.HTTPError as error:
         raise Transient(f"Download interrupted: {error}") from error
     return written
+
+
+def upload(
+    url: str,
+    content: bytes,
+    *,
+    allowed_hosts: tuple[str, ...],
+    headers: dict[str, str],
+    simulator_origin: str = "",
+    timeout: float = 60.0,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Response:
+    """PUT `content` to a signed upload URL, under the same rules as downloads.
+
+    The signed URL carries its own authority: `headers` must not hold the provider's keys.
+    Answers with the response (any status below 300); a redirect is refused, not followed.
+    """
+    check_download_url(
+        url, allowed_hosts=allowed_hosts, simulator_origin=simulator_origin, action="upload to"
+    )
+    try:
+        with _guarded_client(
+            timeout=timeout, simulator_origin=simulator_origin, transport=transport
+        ) as client:
+            response = client.put(url, content=content, headers=headers)
+    except httpx.HTTPError as error:
+        raise Transient(f"The upload was interrupted: {error}") from error
+    if response.is_redirect:
+        raise ProviderError("The upload address redirected elsewhere; not followed.")
+    return response

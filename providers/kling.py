@@ -306,7 +306,7 @@ class KlingProvider:
         secret_key: str = "",
         base_url: str = DEFAULT_BASE_URL,
         download_hosts: tuple[str, ...] = DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        simulator_origin: str = "",
         timeout: float = 30,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         usd_per_unit: Decimal | str | None = None,
@@ -317,7 +317,7 @@ class KlingProvider:
         self.secret_key = secret_key
         self.base_url = base_url
         self.download_hosts = tuple(download_hosts)
-        self.allow_local_download = allow_local_download
+        self.simulator_origin = simulator_origin
         self.timeout = timeout
         self.max_concurrent = int(max_concurrent)
         # Kling bills prepaid units whose price depends on the pack bought, so dollars need
@@ -406,7 +406,7 @@ class KlingProvider:
             destination,
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
-            allow_local=self.allow_local_download,
+            simulator_origin=self.simulator_origin,
             timeout=max(self.timeout, 120.0),
         )
 

@@ -240,7 +240,7 @@ class RunwayProvider:
         *,
         base_url: str = DEFAULT_BASE_URL,
         download_hosts: tuple[str, ...] = DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        simulator_origin: str = "",
         timeout: float = 30.0,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         api_version: str = API_VERSION,
@@ -250,7 +250,7 @@ class RunwayProvider:
         self.api_key = (api_key or "").strip()
         self.base_url = base_url
         self.download_hosts = download_hosts
-        self.allow_local_download = allow_local_download
+        self.simulator_origin = simulator_origin
         self.max_concurrent = max_concurrent
         self.api_version = api_version
         self.transport = transport
@@ -300,7 +300,7 @@ class RunwayProvider:
             destination,
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
-            allow_local=self.allow_local_download,
+            simulator_origin=self.simulator_origin,
             transport=self.transport,
         )
 

@@ -202,7 +202,7 @@ class SeedanceProvider:
         *,
         base_url: str = DEFAULT_BASE_URL,
         download_hosts: tuple[str, ...] = DEFAULT_DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        simulator_origin: str = "",
         timeout: float = 30,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         callback_url: str = "",
@@ -211,7 +211,7 @@ class SeedanceProvider:
     ):
         self.api_key = (api_key or "").strip()
         self.download_hosts = tuple(download_hosts)
-        self.allow_local_download = allow_local_download
+        self.simulator_origin = simulator_origin
         self.max_concurrent = int(max_concurrent)
         self.callback_url = callback_url
         self.http = ProviderHTTP(
@@ -271,5 +271,5 @@ class SeedanceProvider:
             destination,
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
-            allow_local=self.allow_local_download,
+            simulator_origin=self.simulator_origin,
         )

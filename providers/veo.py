@@ -317,7 +317,7 @@ class _VeoBase:
     supports_cancel = False
     http: ProviderHTTP
     download_hosts: tuple[str, ...]
-    allow_local_download: bool
+    simulator_origin: str
     transport: httpx.BaseTransport | None
 
     def _call(
@@ -358,7 +358,7 @@ class _VeoBase:
             destination,
             allowed_hosts=self.download_hosts,
             max_bytes=max_bytes,
-            allow_local=self.allow_local_download,
+            simulator_origin=self.simulator_origin,
             headers=self._auth_headers(),
             transport=self.transport,
         )
@@ -389,7 +389,7 @@ class GeminiVeoProvider(_VeoBase):
         *,
         base_url: str = GEMINI_BASE_URL,
         download_hosts: tuple[str, ...] = GEMINI_DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        simulator_origin: str = "",
         timeout: float = 30.0,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         transport: httpx.BaseTransport | None = None,
@@ -397,7 +397,7 @@ class GeminiVeoProvider(_VeoBase):
     ):
         self.api_key = api_key or ""
         self.download_hosts = download_hosts
-        self.allow_local_download = allow_local_download
+        self.simulator_origin = simulator_origin
         self.max_concurrent = max_concurrent
         self.transport = transport
         extra = {"sleep": sleep} if sleep is not None else {}
@@ -510,7 +510,7 @@ class VertexVeoProvider(_VeoBase):
         output_gcs_uri: str | None = None,
         storage_url: str = GCS_BASE_URL,
         download_hosts: tuple[str, ...] = VERTEX_DOWNLOAD_HOSTS,
-        allow_local_download: bool = False,
+        simulator_origin: str = "",
         timeout: float = 30.0,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         transport: httpx.BaseTransport | None = None,
@@ -522,7 +522,7 @@ class VertexVeoProvider(_VeoBase):
         self.output_gcs_uri = output_gcs_uri
         self.storage_url = storage_url.rstrip("/")
         self.download_hosts = download_hosts
-        self.allow_local_download = allow_local_download
+        self.simulator_origin = simulator_origin
         self.max_concurrent = max_concurrent
         self.transport = transport
         self._credentials: Any = None

@@ -10,6 +10,9 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ("hostname", "seen_at")
     readonly_fields = ("hostname", "seen_at")
 
+    def has_add_permission(self, request):
+        return False  # workers write their own heartbeats
+
 
 def credential_names() -> list[str]:
     names: list[str] = []

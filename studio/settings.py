@@ -286,7 +286,11 @@ VIDEO_PROVIDERS = {
     "higgsfield": {
         "BACKEND": "providers.higgsfield.HiggsfieldProvider",
         "CREDENTIALS": {"api_key": "HIGGSFIELD_API_KEY", "api_secret": "HIGGSFIELD_API_SECRET"},
-        "OPTIONS_FROM_ENV": {"base_url": "HIGGSFIELD_BASE_URL"},
+        # Hosts the hero frame may be uploaded to (comma-separated; see providers/higgsfield.py).
+        "OPTIONS_FROM_ENV": {
+            "base_url": "HIGGSFIELD_BASE_URL",
+            "upload_hosts": "HIGGSFIELD_UPLOAD_HOSTS",
+        },
         "WEBHOOK_OPTION": "webhook_url",
     },
 }
@@ -295,17 +299,17 @@ PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", 30))
 # Where providers can reach this studio for webhooks (e.g. https://studio.example.org); empty
 # means no webhooks, and polling alone follows the jobs.
 STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "").rstrip("/")
-# Results fetched from the local simulator (http on loopback) instead of the providers' CDNs.
+# Offline demos and tests: results (and Higgsfield's uploads) go to the local simulator, at the
+# scheme, host and port of each provider's *_BASE_URL only, and only if that is loopback.
+# `check --deploy` fails while it is on.
 PROVIDER_SIMULATOR_DOWNLOADS = env_bool("PROVIDER_SIMULATOR_DOWNLOADS", False)
 # Encrypts provider keys and webhook tokens stored in the studio; comma-separated for rotation
 # (first encrypts, all decrypt). Required in production (deploy check studio.E001).
 STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
 
-# Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off).
-STUDIO_FAULTS = {
-    "submit_delay": float(os.environ.get("STUDIO_FAULT_SUBMIT_DELAY", 0)),
-    "poll_delay": float(os.environ.get("STUDIO_FAULT_POLL_DELAY", 0)),
-}
+# Dotted paths of callables that wrap every provider the registry builds; none in production
+# (the test settings add their fault injector here).
+VIDEO_PROVIDER_WRAPPERS: list[str] = []
 TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
 # A claim older than this with no answer means the worker died mid-submit: needs a check.
 TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))

@@ -1,4 +1,5 @@
-"""Test settings: the real settings, plus a throwaway key and a fast password hasher."""
+"""Test settings: the real settings, plus a throwaway key, a fast password hasher and the
+fault injector that worker-kill tests slow providers down with."""
 
 import os
 
@@ -24,3 +25,11 @@ AUTHENTICATION_BACKENDS = [
     "tests.support.signin.AxesBackendForTestClient",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Fault injection for tests that kill a worker mid-call (seconds of delay; 0 = off). Test
+# machinery: the wrapper lives under tests/, and production settings never name it.
+STUDIO_FAULTS = {
+    "submit_delay": float(os.environ.get("STUDIO_FAULT_SUBMIT_DELAY", 0)),
+    "poll_delay": float(os.environ.get("STUDIO_FAULT_POLL_DELAY", 0)),
+}
+VIDEO_PROVIDER_WRAPPERS = ["tests.support.faults.with_faults"]

@@ -6,6 +6,7 @@ setting or the stored account changes.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from importlib import import_module
@@ -18,20 +19,22 @@ from django.dispatch import receiver
 
 from providers.base import CancelPolicy, VideoProvider
 from providers.capabilities import CAPABILITIES
-from providers.faults import with_faults
+from providers.http import loopback_origin
 from studio.models import UNREADABLE_KEYS, ProviderAccount
+
+logger = logging.getLogger(__name__)
 
 
 class ProviderUnavailable(Exception):
     """This model cannot be generated here; the message says why, for the filmmaker."""
 
 
-def _import(path: str):
+def _import(path: str, setting: str = "VIDEO_PROVIDERS"):
     module, _, name = path.rpartition(".")
     try:
         return getattr(import_module(module), name)
     except (ImportError, AttributeError) as error:
-        raise ImproperlyConfigured(f"VIDEO_PROVIDERS: cannot import {path!r}: {error}") from error
+        raise ImproperlyConfigured(f"{setting}: cannot import {path!r}: {error}") from error
 
 
 def provider_options(slug: str, account: ProviderAccount | None) -> dict:
@@ -56,9 +59,7 @@ def provider_options(slug: str, account: ProviderAccount | None) -> dict:
     else:
         options.setdefault("timeout", settings.PROVIDER_TIMEOUT_SECONDS)
     if settings.PROVIDER_SIMULATOR_DOWNLOADS and slug != "local":
-        # Tests and offline demos: results come from the simulator on loopback over http.
-        options["allow_local_download"] = True
-        options["download_hosts"] = ("127.0.0.1", "localhost")
+        options.update(simulator_options(slug, options))
     return options
 
 
@@ -69,6 +70,21 @@ def webhook_url(slug: str) -> str:
         return ""
     token = ProviderAccount.webhook_token_for(slug)
     return f"{settings.STUDIO_PUBLIC_URL}/hooks/{slug}/{token}/" if token else ""
+
+
+def simulator_options(slug: str, options: dict) -> dict:
+    """Tests and offline demos: results (and uploads) may go to the simulator this provider is
+    pointed at — its exact scheme, host and port, taken from the configured base URL — and only
+    when that base URL is on loopback. Anything else keeps the provider's production rules."""
+    origin = loopback_origin(str(options.get("base_url") or ""))
+    if not origin:
+        logger.warning(
+            "PROVIDER_SIMULATOR_DOWNLOADS is on but %s's base URL is not on loopback: "
+            "its downloads keep the production rules.",
+            slug,
+        )
+        return {}
+    return {"simulator_origin": origin}
 
 
 def provider_by_slug(slug: str) -> VideoProvider:
@@ -83,7 +99,9 @@ def _build(slug: str, account_version: str) -> VideoProvider:
     account = ProviderAccount.objects.filter(slug=slug).first() if account_version else None
     config = settings.VIDEO_PROVIDERS[slug]
     provider = _import(config["BACKEND"])(**provider_options(slug, account))
-    return with_faults(provider, **settings.STUDIO_FAULTS)
+    for path in settings.VIDEO_PROVIDER_WRAPPERS:
+        provider = _import(path, "VIDEO_PROVIDER_WRAPPERS")(provider)
+    return provider
 
 
 def provider_for_model(model: str) -> VideoProvider:
@@ -142,7 +160,7 @@ def concurrency_limit(slug: str) -> int:
 def _reset(*, setting: str, **kwargs) -> None:
     if setting in (
         "VIDEO_PROVIDERS",
-        "STUDIO_FAULTS",
+        "VIDEO_PROVIDER_WRAPPERS",
         "MEDIA_ROOT",
         "PROVIDER_SIMULATOR_DOWNLOADS",
     ):

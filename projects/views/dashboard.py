@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from datetime import timedelta
+from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -18,9 +18,30 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 
 
+def spoken(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def within_the_calendar(day: date) -> None:
+    if not Period.allows(day):
+        raise forms.ValidationError(
+            f"Enter a date between {spoken(Period.FIRST)} and {spoken(Period.LAST)}."
+        )
+
+
+def date_field() -> forms.DateField:
+    return forms.DateField(
+        required=False,
+        validators=[within_the_calendar],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": Period.FIRST.isoformat(), "max": Period.LAST.isoformat()}
+        ),
+    )
+
+
 class DashboardFilter(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = date_field()
+    end = date_field()
     project = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -57,11 +78,7 @@ class Filters:
             return
         if self.form.is_valid():
             data = self.form.cleaned_data
-            start, end = data["start"], data["end"]
-            if start or end:
-                end = end or (start + timedelta(days=DEFAULT_DAYS - 1))
-                start = start or (end - timedelta(days=DEFAULT_DAYS - 1))
-                self.period = Period(start, end)
+            self.period = Period.from_ends(data["start"], data["end"], days=DEFAULT_DAYS)
             self.project = data["project"]
         else:
             self.message = self.explain()

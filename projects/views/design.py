@@ -14,6 +14,7 @@ from providers.preflight import FIELDS
 
 from .. import shot_design
 from ..forms import ShotForm, TeamPresetForm
+from ..ids import parse_id
 from ..models import TeamPreset
 from .access import member_of
 from .shots import editor_response, shot_of
@@ -115,7 +116,7 @@ def team_preset_delete(request: HttpRequest, project_id: int, preset_id: int) ->
     name = preset.name
     shot_design.team_preset_delete(preset=preset)
     messages.success(request, f"Deleted the team preset “{name}”.")
-    back = request.POST.get("shot")
-    if back and back.isdigit():
-        return redirect("projects:shot", membership.project_id, int(back))
+    back = parse_id(request.POST.get("shot"))
+    if back:
+        return redirect("projects:shot", membership.project_id, back)
     return redirect("projects:storyboard", membership.project_id)

@@ -6,8 +6,10 @@ import re
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 CHUNK = 1 << 16
+MAX_DIGITS = 18  # 10^18 bytes is an exabyte: more digits can only mean "past the end"
+BEYOND_ANY_FILE = 10**MAX_DIGITS
 
 
 def ranged_file_response(request: HttpRequest, field_file, content_type: str) -> HttpResponse:
@@ -20,12 +22,12 @@ def ranged_file_response(request: HttpRequest, field_file, content_type: str) ->
     if not match or not any(match.groups()):
         response = FileResponse(handle, content_type=content_type)
     else:
-        start_text, end_text = match.groups()
-        if start_text:
-            start = int(start_text)
-            end = min(int(end_text), size - 1) if end_text else size - 1
+        first, last = (_position(text) for text in match.groups())
+        if first is not None:
+            start = first
+            end = min(last, size - 1) if last is not None else size - 1
         else:  # "bytes=-500": the last 500 bytes
-            start, end = max(0, size - int(end_text)), size - 1
+            start, end = max(0, size - last), size - 1
         if start > end or start >= size:
             handle.close()
             response = HttpResponse(status=416)
@@ -41,6 +43,14 @@ def ranged_file_response(request: HttpRequest, field_file, content_type: str) ->
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _position(text: str) -> int | None:
+    """A byte position from the header; past any file when it has more digits than a file
+    size can (int() refuses thousands of digits, and a number that long is past the end)."""
+    if not text:
+        return None
+    return int(text) if len(text) <= MAX_DIGITS else BEYOND_ANY_FILE
 
 
 def _read(handle, remaining: int):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import RefundForm
 from ..generation import actions
+from ..ids import parse_ids
 from ..models import Membership, Take, TakeState
 from ..money import budget_warning
 from .access import member_of
@@ -157,7 +158,8 @@ def back_to(request: HttpRequest, fallback: str) -> str:
     safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return wanted if safe else fallback
+    # A path of this site, not a bare word: redirect() would try "NaN" as a URL name.
+    return wanted if safe and wanted.startswith("/") else fallback
 
 
 @login_required
@@ -204,7 +206,7 @@ def take_media(request: HttpRequest, project_id: int, take_id: int, kind: str):
 def takes_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id)
     shot = shot_of(membership, shot_id)
-    chosen = [int(pk) for pk in request.GET.getlist("take") if pk.isdigit()]
+    chosen = parse_ids(request.GET.getlist("take"))
     takes = shot.takes.filter(state=TakeState.SUCCEEDED)
     if chosen:
         takes = takes.filter(pk__in=chosen)

@@ -36,8 +36,7 @@ def make_provider(simulator):
         options.setdefault("api_secret", KEY_SECRET)
         return HiggsfieldProvider(
             base_url=simulator.base_url("higgsfield"),
-            download_hosts=("127.0.0.1",),
-            allow_local_download=True,
+            simulator_origin=simulator.url,
             sleep=lambda seconds: None,
             **options,
         )

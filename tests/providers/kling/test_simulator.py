@@ -33,8 +33,7 @@ def make(simulator, **overrides) -> KlingProvider:
         access_key=access,
         secret_key=secret,
         base_url=simulator.base_url("kling"),
-        download_hosts=("127.0.0.1",),
-        allow_local_download=True,
+        simulator_origin=simulator.url,
         timeout=2.0,
         sleep=lambda seconds: None,
     )
@@ -269,19 +268,19 @@ def test_download_refuses_other_hosts_and_plain_http(simulator, tmp_path):
     provider = make(simulator)
     progress, _ = wait_until_finished(provider, provider.submit(shot()).remote_id)
     target = str(tmp_path / "x.mp4")
-    with pytest.raises(ProviderError, match="not the provider's"):
-        make(simulator, download_hosts=("klingai.com",)).download(
-            progress.result_url, target, max_bytes=10**8
+    with pytest.raises(ProviderError, match="non-https"):  # the simulator's host, another port
+        provider.download(
+            progress.result_url.replace(simulator.url, "http://127.0.0.1:6379"),
+            target,
+            max_bytes=10**8,
         )
     with pytest.raises(ProviderError, match="non-https"):
-        make(simulator, allow_local_download=False).download(
-            progress.result_url, target, max_bytes=10**8
-        )
+        make(simulator, simulator_origin="").download(progress.result_url, target, max_bytes=10**8)
 
 
 def test_production_defaults():
     provider = KlingProvider(access_key="ak", secret_key="sk")
     assert provider.base_url == "https://api-singapore.klingai.com"
     assert "klingai.com" in provider.download_hosts
-    assert provider.allow_local_download is False
+    assert provider.simulator_origin == ""
     assert provider.max_concurrent >= 1

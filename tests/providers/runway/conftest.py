@@ -40,8 +40,7 @@ def runway(simulator):
     provider = RunwayProvider(
         simulator.sim.credentials["runway"],
         base_url=simulator.base_url("runway"),
-        download_hosts=("127.0.0.1",),
-        allow_local_download=True,
+        simulator_origin=simulator.url,
         timeout=2.0,
         sleep=lambda seconds: None,
     )

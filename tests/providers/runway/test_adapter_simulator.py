@@ -204,7 +204,7 @@ def test_busy_account_gives_throttled_which_is_queued_then_finishes(runway, simu
 
 def test_download_refuses_hosts_that_are_not_runways(runway, tmp_path):
     with pytest.raises(ProviderError, match="not the provider's"):
-        runway.download("http://example.com/v.mp4", str(tmp_path / "v.mp4"), max_bytes=MAX_BYTES)
+        runway.download("https://example.com/v.mp4", str(tmp_path / "v.mp4"), max_bytes=MAX_BYTES)
 
 
 def test_download_is_https_only_by_default(simulator, tmp_path):

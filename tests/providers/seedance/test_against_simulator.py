@@ -30,8 +30,7 @@ def waits():
 @pytest.fixture
 def make_provider(simulator, waits):
     def make(api_key: str | None = KEY, **options) -> SeedanceProvider:
-        options.setdefault("download_hosts", ("127.0.0.1",))
-        options.setdefault("allow_local_download", True)
+        options.setdefault("simulator_origin", simulator.url)
         return SeedanceProvider(
             api_key,
             base_url=simulator.base_url("seedance") + "/api/v3",
@@ -193,11 +192,9 @@ def test_expired_url_download_says_the_link_expired(provider, simulator, tmp_pat
 
 def test_download_refuses_other_hosts_and_plain_http(make_provider, tmp_path):
     target = str(tmp_path / "x.mp4")
-    with pytest.raises(ProviderError, match="not the provider's"):
+    with pytest.raises(ProviderError, match="non-https"):  # loopback, but not the simulator
         make_provider().download("http://localhost/files/a.mp4", target, max_bytes=10)
-    strict = make_provider(
-        download_hosts=("volces.com", "bytepluses.com"), allow_local_download=False
-    )
+    strict = make_provider(download_hosts=("volces.com", "bytepluses.com"), simulator_origin="")
     with pytest.raises(ProviderError, match="non-https"):
         strict.download("http://ark-x.tos-cn-beijing.volces.com/a.mp4", target, max_bytes=10)
     with pytest.raises(ProviderError, match="not the provider's"):

@@ -38,8 +38,7 @@ def gemini(simulator):
     provider = GeminiVeoProvider(
         simulator.sim.credentials["gemini"],
         base_url=simulator.base_url("gemini"),
-        download_hosts=("127.0.0.1",),
-        allow_local_download=True,
+        simulator_origin=simulator.url,
         timeout=2.0,
         sleep=no_sleep,
     )
@@ -59,8 +58,7 @@ def vertex(simulator, sa_info):
         "sim-project",
         "us-central1",
         base_url=simulator.base_url("vertex"),
-        download_hosts=("127.0.0.1",),
-        allow_local_download=True,
+        simulator_origin=simulator.url,
         timeout=2.0,
         sleep=no_sleep,
     )

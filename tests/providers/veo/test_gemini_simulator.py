@@ -53,9 +53,7 @@ def test_the_sent_body_is_what_build_submit_made(gemini, simulator, image_file):
 
 def test_the_files_api_wants_the_key(gemini, simulator, tmp_path):
     progress = wait(gemini, gemini.submit(veo_request()).remote_id)
-    keyless = GeminiVeoProvider(
-        "", download_hosts=("127.0.0.1",), allow_local_download=True, sleep=no_sleep
-    )
+    keyless = GeminiVeoProvider("", simulator_origin=simulator.url, sleep=no_sleep)
     with pytest.raises(ProviderError, match="HTTP 403"):
         keyless.download(progress.result_url, str(tmp_path / "x.mp4"), max_bytes=10**8)
 
@@ -168,7 +166,7 @@ def test_download_refuses_other_hosts_and_plain_http(simulator, gemini, tmp_path
     with pytest.raises(ProviderError, match="non-https"):
         strict.download(progress.result_url, str(tmp_path / "a.mp4"), max_bytes=10**8)
     with pytest.raises(ProviderError, match="not the provider's"):
-        gemini.download("http://example.com/v.mp4", str(tmp_path / "b.mp4"), max_bytes=10**8)
+        gemini.download("https://example.com/v.mp4", str(tmp_path / "b.mp4"), max_bytes=10**8)
     default = GeminiVeoProvider("k")
     with pytest.raises(ProviderError, match="not the provider's"):
         default.download("https://evil.example/v1beta/files/x", str(tmp_path / "c"), max_bytes=1)

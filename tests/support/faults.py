@@ -1,0 +1,59 @@
+"""Fault injection for tests that kill a worker mid-call: a provider that is slow on purpose.
+
+Test machinery, never part of the studio: only studio/settings_test.py names it, in
+VIDEO_PROVIDER_WRAPPERS, and reads the delays from the environment of a test's worker process
+(STUDIO_FAULT_SUBMIT_DELAY, STUDIO_FAULT_POLL_DELAY). Zero by default, and then the provider
+is returned unwrapped.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from providers.base import GenerationRequest, Progress, Submitted, VideoProvider
+
+
+class SlowProvider:
+    """The provider, with a sleep before submit and poll: the window a test kills a worker in."""
+
+    def __init__(self, inner: VideoProvider, *, submit_delay: float, poll_delay: float):
+        self.inner = inner
+        self.slug = inner.slug
+        self.submit_delay = submit_delay
+        self.poll_delay = poll_delay
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything not slowed down (availability, cancel policy, limits, lookup...) is the
+        # provider's own, so the pipeline cannot tell the wrapper from the real thing.
+        return getattr(self.inner, name)
+
+    def submit(self, request: GenerationRequest) -> Submitted:
+        time.sleep(self.submit_delay)
+        return self.inner.submit(request)
+
+    def poll(self, remote_id: str) -> Progress:
+        time.sleep(self.poll_delay)
+        return self.inner.poll(remote_id)
+
+
+def with_faults(provider: VideoProvider) -> VideoProvider:
+    """A VIDEO_PROVIDER_WRAPPERS entry: slow the provider down as settings.STUDIO_FAULTS says."""
+    faults = getattr(settings, "STUDIO_FAULTS", {})
+    submit_delay = float(faults.get("submit_delay", 0))
+    poll_delay = float(faults.get("poll_delay", 0))
+    if not submit_delay and not poll_delay:
+        return provider
+    return SlowProvider(provider, submit_delay=submit_delay, poll_delay=poll_delay)
+
+
+@receiver(setting_changed)
+def _rebuild_providers(*, setting: str, **kwargs) -> None:
+    if setting == "STUDIO_FAULTS":
+        from projects.generation import registry
+
+        registry._build.cache_clear()
