@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -158,8 +160,10 @@ def back_to(request: HttpRequest, fallback: str) -> str:
     safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    # A path of this site, not a bare word: redirect() would try "NaN" as a URL name.
-    return wanted if safe and wanted.startswith("/") else fallback
+    # A URL of this site or an absolute path, not a bare word: redirect() would try "NaN" as
+    # a URL name.
+    is_page = bool(urlsplit(wanted).netloc) or wanted.startswith("/")
+    return wanted if safe and is_page else fallback
 
 
 @login_required
