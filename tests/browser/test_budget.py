@@ -31,7 +31,13 @@ def test_the_estimate_shows_and_a_take_over_budget_is_refused(page):
     expect(page.get_by_text("Take 1 of shot 1A is on its way.")).to_be_visible()
     expect(page.get_by_text("83 % of the $1.20 budget is spent or held").first).to_be_visible()
 
+    # The same request again while take 1 is in flight is offered take 1; paying again
+    # anyway is then refused by the budget.
     page.get_by_role("button", name="Generate on Previz · up to $1.00").click()
+    expect(
+        page.get_by_text("Take 1 is already being made with exactly this request.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Generate again anyway").click()
     expect(
         page.get_by_text(
             "This take would cost up to $1.00 but only $0.20 of the project's $1.20 budget is left."
