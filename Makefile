@@ -22,8 +22,12 @@ $(GENAI2):
 	$(PYTHON) -m venv var/sdk/genai2
 	var/sdk/genai2/bin/python -m pip install --quiet "google-genai==2.34.0"
 
+# In parallel: the suite mostly waits (on Celery workers, Chromium, simulated providers), so
+# four processes fit two cores. Each process has its own test database and broker queues.
+# worksteal, because the slowest tests (real workers) sit together at the end of the order.
+PYTEST_WORKERS ?= 4
 test: $(STAMP) $(GENAI2)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not services" $(PYTEST_ARGS)

@@ -5,10 +5,15 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DEBUG", "0")
-# Queues of their own per test run, inherited by the worker processes tests start, so a run
-# never picks up another run's messages on a shared broker.
-os.environ.setdefault("CELERY_DEFAULT_QUEUE", f"test-{os.getpid()}")
-os.environ.setdefault("CELERY_RENDER_QUEUE", f"test-{os.getpid()}-render")
+# Queues of their own per test process, inherited by the Celery workers tests start, so a run
+# never picks up another run's messages on a shared broker. Under pytest-xdist each xdist
+# worker names its own (they would otherwise inherit the controller's and take each other's
+# messages, for takes in another test database).
+_queue_owner = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("STUDIO_TEST_QUEUES_FOR") != _queue_owner:
+    os.environ["STUDIO_TEST_QUEUES_FOR"] = _queue_owner
+    os.environ["CELERY_DEFAULT_QUEUE"] = f"test-{os.getpid()}"
+    os.environ["CELERY_RENDER_QUEUE"] = f"test-{os.getpid()}-render"
 
 from .settings import *  # noqa: F403
 

@@ -88,3 +88,32 @@ def seeded_rate_cards(request):
             )
             for r in RATE_CARDS
         )
+
+
+# --- the hostile suite's total, across pytest-xdist workers (tests/hostile/tally.py) ----------
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from collections import Counter
+
+    counts = getattr(node, "workeroutput", {}).get("hostile_cases") or {}
+    node.config._hostile_cases = getattr(node.config, "_hostile_cases", Counter()) + Counter(counts)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from collections import Counter
+
+    from tests.hostile import tally
+
+    config = session.config
+    if hasattr(config, "workeroutput"):  # an xdist worker: report to the controller
+        config.workeroutput["hostile_cases"] = tally.counts_here()
+        return
+    counts = getattr(config, "_hostile_cases", Counter()) + Counter(tally.counts_here())
+    line = tally.verdict(counts)
+    if line is None:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line(line, red=line.startswith("FAILED"))
+    if line.startswith("FAILED"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

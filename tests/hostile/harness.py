@@ -25,7 +25,7 @@ from django.urls.exceptions import Resolver404
 
 from .world import World
 
-# How many cases each test sent (the total is checked by test_zz_total).
+# How many cases each group sent (the total is checked by tally.py at the end of the run).
 CASES: Counter = Counter()
 SNAPSHOT_APPS = ("projects", "studio", "auth")
 NOT_RECORDS = {"auth.Permission"}
