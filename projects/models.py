@@ -524,7 +524,9 @@ class Take(models.Model):
     def can_fetch_again(self) -> bool:
         """A lost result may still be at the provider: fetching it again costs nothing."""
         expires = self.result_link_expires_at
-        return self.state == TakeState.RESULT_LOST and bool(expires and timezone.now() < expires)
+        if self.state != TakeState.RESULT_LOST or not self.result_url:
+            return False  # no link was ever given: there is nothing to fetch again
+        return bool(expires and timezone.now() < expires)
 
 
 class TakeEvent(models.Model):

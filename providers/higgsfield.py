@@ -151,8 +151,9 @@ def parse_status(payload: dict[str, Any]) -> Progress:
     if state is State.SUCCEEDED:
         url = (payload.get("video") or {}).get("url")
         if not url:
+            # Billed all the same: the studio records it as a result lost, at its cost.
             return Progress(
-                State.FAILED, error="Higgsfield finished the request without a video.", **common
+                state, error="Higgsfield finished the request without a video.", **common
             )
         return Progress(state, percent=100, result_url=url, cost=_cost(payload), **common)
     if state is State.FAILED:

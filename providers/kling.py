@@ -254,8 +254,9 @@ def parse_status(payload: dict[str, Any], *, usd_per_unit: Decimal | None = None
     videos = (data.get("task_result") or {}).get("videos") or []
     url = videos[0].get("url") if videos and isinstance(videos[0], dict) else None
     if not url:
-        # Not a documented outcome; a success without a video is no success.
-        return Progress(State.FAILED, error="Kling reported success but sent no video.", **common)
+        # Not a documented outcome. Kling charged for it all the same, so it is a success the
+        # studio records as a result lost (at its cost), not a free failure.
+        return Progress(state, error="Kling reported success but sent no video.", **common)
     return Progress(state, percent=100, result_url=url, poll_after=0.0, **common)
 
 

@@ -138,8 +138,9 @@ def parse_status(payload: dict[str, Any]) -> Progress:
     if status == "SUCCEEDED":
         output = payload.get("output")
         if not output or not isinstance(output, list) or not isinstance(output[0], str):
+            # Billed all the same: the studio records it as a result lost, at its cost.
             return Progress(
-                State.FAILED,
+                State.SUCCEEDED,
                 status,
                 error="Runway reported success but returned no video.",
                 cost=cost,

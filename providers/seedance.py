@@ -154,13 +154,15 @@ def parse_status(payload: dict[str, Any]) -> Progress:
     code, message = _error_text(payload)
     if state is State.SUCCEEDED:
         url = (payload.get("content") or {}).get("video_url")
-        if not url:
-            return Progress(State.FAILED, error="Seedance finished with no video.", **common)
         usage = payload.get("usage") or {}
         tokens = usage.get("completion_tokens")
         cost = None
         if isinstance(tokens, int):  # the billed amount (§4.6); tokens also stay in raw
             cost = token_cost(str(payload.get("model", "")), tokens, payload.get("generate_audio"))
+        if not url:
+            # Billed all the same: the studio records it as a result lost, at its cost.
+            error = "Seedance finished with no video."
+            return Progress(State.SUCCEEDED, error=error, cost=cost, percent=100, **common)
         return Progress(State.SUCCEEDED, result_url=url, cost=cost, percent=100, **common)
     if state is State.CANCELED:
         return Progress(State.CANCELED, error="The task was cancelled.", **common)

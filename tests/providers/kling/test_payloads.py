@@ -212,10 +212,13 @@ def test_unknown_status_is_an_error_with_the_payload():
     assert caught.value.raw == payload
 
 
-def test_succeed_without_video_is_not_success():
+def test_succeed_without_video_is_billed_with_no_link():
+    # Billed all the same: the pipeline records it as a result lost, at its cost.
     payload = fixture("query_succeed_documented.json")
     payload["data"]["task_result"] = {}
-    assert kling.parse_status(payload).state == State.FAILED
+    progress = kling.parse_status(payload)
+    assert progress.state == State.SUCCEEDED and progress.result_url is None
+    assert progress.error == "Kling reported success but sent no video."
 
 
 @pytest.mark.parametrize(

@@ -157,9 +157,10 @@ def test_succeeded_without_cost_leaves_pricing_to_the_rate_table():
     assert progress.cost is None
 
 
-def test_succeeded_with_no_output_is_not_a_success():
+def test_succeeded_with_no_output_is_billed_with_no_link():
+    # Billed all the same: the pipeline records it as a result lost, at its cost.
     progress = parse_status({"id": TASK_ID, "status": "SUCCEEDED", "output": []})
-    assert progress.state == State.FAILED
+    assert progress.state == State.SUCCEEDED and progress.result_url is None
     assert progress.error == "Runway reported success but returned no video."
 
 
