@@ -44,11 +44,30 @@ def project_archive(*, project: Project, user) -> Project:
     """Hide the project and make it read-only, keeping its books; owners and staff restore it.
     Takes already in flight go on being followed and settle as usual."""
     now = timezone.now()
-    Project.objects.filter(pk=project.pk, archived_at__isnull=True).update(
+    archived = Project.objects.filter(pk=project.pk, archived_at__isnull=True).update(
         archived_at=now, archived_by=user
     )
+    if archived:
+        _cancel_unsent_takes(project)
     project.refresh_from_db(fields=["archived_at", "archived_by"])
     return project
+
+
+def _cancel_unsent_takes(project: Project) -> None:
+    """A read-only project starts no new paid work: takes the provider has not received yet
+    (waiting their turn or an owner's approval) are canceled and their holds released."""
+    from .generation.pipeline import move
+    from .models import Take, TakeState
+
+    unsent = (TakeState.QUEUED, TakeState.AWAITING_APPROVAL)
+    for pk in Take.objects.filter(project=project, state__in=unsent).values_list("pk", flat=True):
+        move(
+            pk,
+            unsent,
+            TakeState.CANCELED,
+            cancel_requested=True,
+            event="Canceled before it was sent: the project was archived. Nothing was charged.",
+        )
 
 
 def project_restore(*, project: Project) -> Project:

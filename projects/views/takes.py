@@ -232,6 +232,7 @@ def queue(request: HttpRequest, project_id: int) -> HttpResponse:
         .exclude(
             state__in=[
                 TakeState.SUCCEEDED,
+                TakeState.RESULT_LOST,
                 TakeState.FAILED,
                 TakeState.REJECTED,
                 TakeState.CANCELED,

@@ -197,6 +197,8 @@ def test_a_take_in_flight_on_an_archived_project_settles_normally(
     RateCard.objects.filter(model="previz").update(price=Decimal("2"))  # so its hold is money
     shot = previz_shot(scene)
     take = actions.take_request(shot=shot, user=owner)
+    with django_capture_on_commit_callbacks(execute=False):
+        pipeline.take_submit(take.pk)  # the provider has it: archiving does not stop it
     client.force_login(owner)
     delete(client, project)
     project.refresh_from_db()
@@ -318,3 +320,24 @@ def test_deleting_a_shot_deletes_its_takes_files(
 
     assert not Shot.objects.filter(pk=shot.pk).exists()
     assert set(files_in(media_root)) == other_files
+
+
+def test_archiving_cancels_takes_the_provider_never_received_and_releases_them(
+    client, owner, project, scene
+):
+    RateCard.objects.filter(model="previz").update(price=Decimal("2"))  # so its hold is money
+    waiting = actions.take_request(shot=previz_shot(scene), user=owner)
+    assert waiting.state == TakeState.QUEUED and waiting.estimated_cost > 0
+    client.force_login(owner)
+
+    delete(client, project)
+
+    waiting.refresh_from_db()
+    project.refresh_from_db()
+    assert project.is_archived  # its hold was money: archived, not deleted
+    assert waiting.state == TakeState.CANCELED
+    assert waiting.events.last().message == (
+        "Canceled before it was sent: the project was archived. Nothing was charged."
+    )
+    assert project.reserved == 0
+    assert books_out_of_balance() == []
