@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from providers.catalog import provider_name
+
 from .models import (
     FINISHED_TAKE_STATES,
     LedgerEntry,
@@ -23,7 +25,7 @@ from .models import (
     Scene,
     TakeState,
 )
-from .money import PROVIDER_NAMES, ledger_amount
+from .money import ledger_amount
 
 ZERO = (Decimal(0), Decimal(0))
 
@@ -81,7 +83,7 @@ def books_out_of_balance() -> list[str]:
     providers = (
         (
             (row.provider, row.month),
-            f"{PROVIDER_NAMES.get(row.provider, row.provider)} in {row.month:%B %Y}",
+            f"{provider_name(row.provider)} in {row.month:%B %Y}",
             row.reserved,
             row.spent,
         )

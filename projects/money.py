@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from providers.catalog import provider_name
 from providers.prices import Quote, Rate, quote
 from providers.spec import ShotSpec
 from studio.models import ProviderAccount
@@ -34,15 +35,6 @@ LEDGER_PLACES = Decimal("0.0001")
 # SQLite does decimal arithmetic in floats (1.20 - 0.50 - 0.50 < 0.20 there): cap checks allow
 # half a ledger unit, which no real excess (a whole 0.0001 at least) fits in.
 SLACK = Decimal("0.00005")
-# How a provider account is named to filmmakers (its slug otherwise).
-PROVIDER_NAMES = {
-    "google-veo": "Veo",
-    "kling": "Kling",
-    "runway": "Runway",
-    "seedance": "Seedance",
-    "higgsfield": "Higgsfield",
-    "local": "Previz",
-}
 
 
 class BudgetExceeded(Exception):
@@ -171,7 +163,7 @@ def _provider_month_row(provider: str, month) -> None:
 
 def _provider_refusal(provider: str, month, cap: Decimal, used: Decimal, amount: Decimal) -> str:
     left = max(Decimal(0), cap - used)
-    name = PROVIDER_NAMES.get(provider, provider)
+    name = provider_name(provider)
     return (
         f"{name}'s studio-wide cap for {month:%B} is ${cap:.2f} and only ${left:.2f} is left; "
         f"this take may cost up to ${amount:.2f}."

@@ -22,6 +22,20 @@ VIDEO_MODELS: list[tuple[str, str]] = [
 ]
 DEFAULT_MODEL = "previz"
 
+# Provider accounts (capabilities.provider slugs) as filmmakers call them.
+PROVIDER_NAMES: dict[str, str] = {
+    "local": "Previz",
+    "google-veo": "Veo",
+    "kling": "Kling",
+    "runway": "Runway",
+    "seedance": "Seedance",
+    "higgsfield": "Higgsfield",
+}
+
+
+def provider_name(slug: str) -> str:
+    return PROVIDER_NAMES.get(slug, slug.replace("-", " ").title() or "The provider")
+
 SHOT_SIZES: list[tuple[str, str]] = [
     ("ecu", "Extreme close-up"),
     ("cu", "Close-up"),

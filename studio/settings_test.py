@@ -15,7 +15,7 @@ if os.environ.get("STUDIO_TEST_QUEUES_FOR") != _queue_owner:
     os.environ["CELERY_DEFAULT_QUEUE"] = f"test-{os.getpid()}"
     os.environ["CELERY_RENDER_QUEUE"] = f"test-{os.getpid()}-render"
 
-from .settings import *  # noqa: F403
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -9,24 +9,13 @@ sentences never promise more than the provider's cancel policy (providers.base.C
 from __future__ import annotations
 
 from providers.base import CancelPolicy
+from providers.catalog import provider_name
 
 from ..models import Take, TakeState
 from .registry import cancel_policy
 
-PROVIDER_NAMES = {
-    "local": "Previz",
-    "google-veo": "Veo",
-    "kling": "Kling",
-    "runway": "Runway",
-    "seedance": "Seedance",
-    "higgsfield": "Higgsfield",
-}
 NOT_SENT = "Not sent yet: canceling is free."
 PROVIDER_FINISHING = "Cancel asked — the provider is finishing it."
-
-
-def provider_name(slug: str) -> str:
-    return PROVIDER_NAMES.get(slug, slug.replace("-", " ").title() or "The provider")
 
 
 def what_cancel_does(take: Take) -> str:

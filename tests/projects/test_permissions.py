@@ -224,7 +224,9 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         state=state,
     )
     if state == TakeState.RESULT_LOST:  # the provider's link may still work
-        Take.objects.filter(pk=take.pk).update(downloading_at=timezone.now())
+        Take.objects.filter(pk=take.pk).update(
+            downloading_at=timezone.now(), result_url="file:///previz-jobs/lost.mp4"
+        )
     if state == TakeState.SUCCEEDED:
         take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
         take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)
