@@ -9,6 +9,7 @@ from .factories import (
     SceneFactory,
     ShotFactory,
     UserFactory,
+    ensure_rate_cards,
     image_bytes,
 )
 
@@ -71,23 +72,7 @@ def seeded_rate_cards(request):
         return
     transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from projects.models import RateCard
-    from providers.prices import RATE_CARDS
-
-    if not RateCard.objects.exists():
-        RateCard.objects.bulk_create(
-            RateCard(
-                model=r.model,
-                resolution=r.resolution,
-                audio=r.audio,
-                unit=r.unit,
-                price=r.price,
-                currency=r.currency,
-                effective=r.effective,
-                source=r.source,
-            )
-            for r in RATE_CARDS
-        )
+    ensure_rate_cards()
 
 
 # --- the hostile suite's total, across pytest-xdist workers (tests/hostile/tally.py) ----------

@@ -11,6 +11,7 @@ from projects.models import (
     LedgerEntry,
     Membership,
     Project,
+    RateCard,
     Role,
     Scene,
     Shot,
@@ -153,3 +154,23 @@ def paid_take(
         budget_release(take=take, note="failed")
     LedgerEntry.objects.filter(take=take).update(created_at=when)
     return take
+
+
+def ensure_rate_cards() -> None:
+    """Rate cards come from a data migration; a transactional test flushes them: put them back."""
+    from providers.prices import RATE_CARDS
+
+    if not RateCard.objects.exists():
+        RateCard.objects.bulk_create(
+            RateCard(
+                model=r.model,
+                resolution=r.resolution,
+                audio=r.audio,
+                unit=r.unit,
+                price=r.price,
+                currency=r.currency,
+                effective=r.effective,
+                source=r.source,
+            )
+            for r in RATE_CARDS
+        )

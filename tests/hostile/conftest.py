@@ -11,29 +11,10 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
+from tests.factories import ensure_rate_cards
+
 from .harness import clients_for, crawl
 from .world import build_world
-
-
-def ensure_rate_cards() -> None:
-    """A transactional test earlier in the run may have flushed the seeded rate cards."""
-    from projects.models import RateCard
-    from providers.prices import RATE_CARDS
-
-    if not RateCard.objects.exists():
-        RateCard.objects.bulk_create(
-            RateCard(
-                model=r.model,
-                resolution=r.resolution,
-                audio=r.audio,
-                unit=r.unit,
-                price=r.price,
-                currency=r.currency,
-                effective=r.effective,
-                source=r.source,
-            )
-            for r in RATE_CARDS
-        )
 
 
 @pytest.fixture(scope="package")
