@@ -36,6 +36,7 @@ PROVIDER_NAMES: dict[str, str] = {
 def provider_name(slug: str) -> str:
     return PROVIDER_NAMES.get(slug, slug.replace("-", " ").title() or "The provider")
 
+
 SHOT_SIZES: list[tuple[str, str]] = [
     ("ecu", "Extreme close-up"),
     ("cu", "Close-up"),
