@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from . import services
+from projects.selectors.board import project_moved_money, takes_in_flight
+from projects.services.board import scene_delete, shot_delete
+from projects.services.projects import project_archive_or_delete, project_restore
+
 from .models import (
     LedgerEntry,
     Membership,
@@ -16,7 +19,6 @@ from .models import (
     TakeEvent,
     TeamPreset,
 )
-from .selectors import project_moved_money, takes_in_flight
 
 
 def edited_fields(form, obj) -> list[str]:
@@ -76,7 +78,7 @@ class ProjectAdmin(NamedFieldsAdmin):
     def restore_projects(self, request, queryset):
         archived = list(queryset.filter(archived_at__isnull=False))
         for project in archived:
-            services.project_restore(project=project)
+            project_restore(project=project)
         self.message_user(request, f"Restored {len(archived)} archived project(s).")
 
     def has_delete_permission(self, request, obj=None):
@@ -86,7 +88,7 @@ class ProjectAdmin(NamedFieldsAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        services.project_archive_or_delete(project=obj, user=request.user)
+        project_archive_or_delete(project=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for project in queryset:
@@ -114,7 +116,7 @@ class SceneAdmin(NamedFieldsAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        services.scene_delete(scene=obj)
+        scene_delete(scene=obj)
 
     def delete_queryset(self, request, queryset):
         for scene in queryset:
@@ -163,7 +165,7 @@ class ShotAdmin(NamedFieldsAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        services.shot_delete(shot=obj)
+        shot_delete(shot=obj)
 
     def delete_queryset(self, request, queryset):
         for shot in queryset:

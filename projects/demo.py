@@ -15,7 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFilter
 
-from . import services
+from projects.services.board import scene_create, shot_create
+from projects.services.projects import project_create
+from projects.services.shot_media import shot_set_hero_frame
+
 from .images import clean_uploaded_image
 from .models import Project, ShotStatus
 
@@ -172,13 +175,13 @@ def create_demo(*, username: str, password: str, email: str = "") -> tuple[objec
     existing = Project.objects.filter(name=DEMO_PROJECT, memberships__user=user).first()
     if existing:
         return user, existing, False
-    project = services.project_create(
+    project = project_create(
         owner=user,
         name=DEMO_PROJECT,
         logline="A lighthouse keeper must relight the lamp before a ship meets the rocks.",
     )
     for number, spec in enumerate(SCENES, start=1):
-        scene = services.scene_create(
+        scene = scene_create(
             project=project,
             number=number,
             title=spec["title"],
@@ -189,8 +192,8 @@ def create_demo(*, username: str, password: str, email: str = "") -> tuple[objec
         for index, shot_spec in enumerate(spec["shots"]):
             fields = dict(shot_spec)
             motif, palette = fields.pop("motif"), fields.pop("palette")
-            shot = services.shot_create(scene=scene, **fields)
+            shot = shot_create(scene=scene, **fields)
             png = paint_frame(motif, palette, seed=number * 10 + index)
             upload = SimpleUploadedFile("frame.png", png, content_type="image/png")
-            services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(upload))
+            shot_set_hero_frame(shot=shot, image=clean_uploaded_image(upload))
     return user, project, True

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from projects.selectors.shot_spec import parse_beats, parse_dialogue
 from providers import catalog
 
 from .audio import ACCEPT_ATTRIBUTE as AUDIO_ACCEPT
 from .audio import clean_voice_sample
 from .images import ACCEPT_ATTRIBUTE, CleanImage, clean_uploaded_image
 from .models import Membership, Project, Role, Scene, Shot, ShotStatus
-from .shot_spec import parse_beats, parse_dialogue
 
 CAMERA_AXIS_HELP = {
     "pan": "Turn left (−) or right (+)",
@@ -292,7 +292,7 @@ class ShotForm(StatusSeenForm):
         # "Ready" means ready to spend money: the target model must accept the shot as it is.
         if self.errors or self.cleaned_data.get("status") != ShotStatus.READY:
             return
-        from .shot_design import shot_preflight
+        from projects.selectors.design import shot_preflight
 
         if shot_preflight(self.instance, **self.unsaved_media()):
             self.add_error(

@@ -116,7 +116,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status")
     def status(self, account: ProviderAccount) -> str:
-        from projects.generation.registry import (
+        from projects.registry import (
             ProviderUnavailable,
             provider_by_slug,
             unreadable_keys_reason,

@@ -213,7 +213,6 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-CELERY_VISIBILITY_TIMEOUT = 3600
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in our database, not a result backend
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

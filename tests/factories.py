@@ -18,7 +18,7 @@ from projects.models import (
     Take,
     TakeState,
 )
-from projects.money import budget_release, budget_reserve, budget_settle
+from projects.services.money import budget_release, budget_reserve, budget_settle
 
 
 class UserFactory(factory.django.DjangoModelFactory):

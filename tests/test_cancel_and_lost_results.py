@@ -14,9 +14,9 @@ does not depend on how fast this machine is.
 import pytest
 from django.urls import reverse
 
-from projects.generation.cancels import PROVIDER_FINISHING
 from projects.models import LedgerEntry, LedgerKind, Take, TakeState
-from projects.money import charged_for, held_for
+from projects.models.cancels import PROVIDER_FINISHING
+from projects.selectors.money import charged_for, held_for
 from providers.media import probe
 from tests.test_providers_end_to_end import (  # noqa: F401
     final_state,

@@ -13,10 +13,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.books import books_out_of_balance
 from projects.forms import ProjectForm, SceneForm, ShotForm
-from projects.generation import actions
 from projects.models import Project, RateCard, Scene, Shot, ShotStatus, Take, TakeState
+from projects.selectors.books import books_out_of_balance
+from projects.services.takes import take_circle
 from tests.factories import (
     MembershipFactory,
     SceneFactory,
@@ -119,7 +119,7 @@ def test_saving_the_shot_editor_keeps_the_workers_status_and_the_circled_take(
 
     def teammate_circles_it():
         assert Shot.objects.get(pk=shot.pk).status == ShotStatus.REVIEW  # the worker's move
-        actions.take_circle(take=Take.objects.get(pk=take.pk))
+        take_circle(take=Take.objects.get(pk=take.pk))
 
     hold_request(ShotForm, take, then=teammate_circles_it)
     shot.refresh_from_db()

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
-from projects import services
-from projects.generation import registry
 from projects.images import clean_uploaded_image
 from projects.models import RateCard, Take, TakeState
-from projects.shot_design import shot_preflight
+from projects.registry import _build
+from projects.selectors.design import shot_preflight
+from projects.services.shot_media import shot_set_hero_frame
 from providers.media import probe
 from providers.simulator.core import default_credentials
 from providers.simulator.server import SimulatorServer
@@ -72,7 +72,7 @@ def simulator(monkeypatch, settings):
             monkeypatch.setenv(name, value)
         settings.PROVIDER_SIMULATOR_DOWNLOADS = True
         settings.PROVIDER_TIMEOUT_SECONDS = 2.0
-        registry._build.cache_clear()
+        _build.cache_clear()
         # Kling and Higgsfield publish no prices we could verify: staff add their own.
         for model in ("kling-2.6-std", "higgsfield-dop-turbo"):
             RateCard.objects.create(
@@ -83,7 +83,7 @@ def simulator(monkeypatch, settings):
                 source="our account's invoice",
             )
         yield server
-        registry._build.cache_clear()
+        _build.cache_clear()
 
 
 def hero_upload() -> SimpleUploadedFile:
@@ -109,7 +109,7 @@ def make_shot(model: str):
         action="lifts a storm lantern",
         **SHOTS[model],
     )
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(hero_upload()))
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(hero_upload()))
     assert shot_preflight(shot) == {}, shot_preflight(shot)
     return membership.user, shot
 
@@ -211,7 +211,7 @@ def test_runway_throttled_waits_then_succeeds(client, simulator, tmp_path, media
 def test_a_bad_key_fails_with_the_providers_message(client, simulator, tmp_path, media_root):
     env = {**simulator_env(simulator), "ARK_API_KEY": "wrong-key"}
     os.environ["ARK_API_KEY"] = "wrong-key"
-    registry._build.cache_clear()
+    _build.cache_clear()
     user, shot = make_shot("seedance-1.5-pro")
     with celery_worker(pipeline=True, tmp_path=tmp_path, log_path=tmp_path / "worker.log", env=env):
         take = final_state(generate(client, user, shot))

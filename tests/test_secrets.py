@@ -12,8 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.urls import reverse
 
-from projects.generation import registry
-from projects.generation.registry import ProviderUnavailable, provider_for_model
+from projects.registry import ProviderUnavailable, _build, provider_for_model
 from studio.models import ProviderAccount
 from tests.factories import ShotFactory, UserFactory
 
@@ -28,9 +27,9 @@ UNREADABLE = (
 
 @pytest.fixture(autouse=True)
 def fresh_providers():
-    registry._build.cache_clear()  # providers keep decrypted keys; a key change means a restart
+    _build.cache_clear()  # providers keep decrypted keys; a key change means a restart
     yield
-    registry._build.cache_clear()
+    _build.cache_clear()
 
 
 def stored_runway_key() -> ProviderAccount:

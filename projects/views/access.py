@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from projects.selectors.access import membership_for
+
 from ..models import Membership, Role
-from ..selectors import membership_for
 
 ARCHIVED = (
     "This project is archived, so it is view only: nothing in it can change. "

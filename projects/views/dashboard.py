@@ -12,7 +12,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..dashboard import CSV_HEADER, Period, cost_dashboard, dashboard_projects, ledger_rows
+from projects.selectors.dashboard import (
+    CSV_HEADER,
+    Period,
+    cost_dashboard,
+    dashboard_projects,
+    ledger_rows,
+)
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -10,9 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
+from projects.selectors import design as design_reads
+from projects.selectors.design import find_preset, shot_recommendations
+from projects.services import design as design_writes
+from projects.services.design import team_preset_save
 from providers.preflight import FIELDS
 
-from .. import shot_design
 from ..forms import ShotForm, TeamPresetForm
 from ..ids import parse_id
 from ..models import TeamPreset
@@ -31,7 +34,7 @@ def shot_preview(request: HttpRequest, project_id: int, shot_id: int) -> HttpRes
     form = ShotForm(request.POST, instance=shot)
     form.is_valid()  # fills form.instance with every valid field; errors go in the slots
     media = form.unsaved_media() if hasattr(form, "cleaned_data") else {}
-    preview = shot_design.shot_preview(form.instance, **media)
+    preview = design_reads.shot_preview(form.instance, **media)
     slots = {
         name: list(form.errors.get(name, [])) + preview.problems.get(name, [])
         for name in LIVE_SLOTS
@@ -53,8 +56,8 @@ def shot_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpRes
         "project": membership.project,
         "membership": membership,
         "shot": shot,
-        "previews": shot_design.shot_compare(shot),
-        "recommendations": shot_design.shot_recommendations(shot)[:5],
+        "previews": design_reads.shot_compare(shot),
+        "recommendations": shot_recommendations(shot)[:5],
     }
     return render(request, "projects/shot_compare.html", context)
 
@@ -65,7 +68,7 @@ def shot_use_model(request: HttpRequest, project_id: int, shot_id: int) -> HttpR
     membership = member_of(request, project_id, need="edit")
     shot = shot_of(membership, shot_id)
     try:
-        shot_design.shot_use_model(shot=shot, model=request.POST.get("model", ""))
+        design_writes.shot_use_model(shot=shot, model=request.POST.get("model", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:shot-compare", membership.project_id, shot.pk)
@@ -78,12 +81,12 @@ def shot_use_model(request: HttpRequest, project_id: int, shot_id: int) -> HttpR
 def shot_apply_preset(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id, need="edit")
     shot = shot_of(membership, shot_id)
-    preset = shot_design.find_preset(membership.project_id, request.POST.get("preset", ""))
+    preset = find_preset(membership.project_id, request.POST.get("preset", ""))
     if preset is None:
         messages.error(request, "That preset no longer exists.")
     else:
         try:
-            shot_design.shot_apply_preset(shot=shot, preset=preset)
+            design_writes.shot_apply_preset(shot=shot, preset=preset)
             messages.success(request, f"Applied “{preset.name}” to shot {shot.label}.")
         except ValidationError as error:
             shot.refresh_from_db()
@@ -99,7 +102,7 @@ def team_preset_create(request: HttpRequest, project_id: int, shot_id: int) -> H
     form = TeamPresetForm(request.POST, prefix="preset")
     if form.is_valid():
         try:
-            preset = shot_design.team_preset_save(shot=shot, user=request.user, **form.cleaned_data)
+            preset = team_preset_save(shot=shot, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -114,7 +117,7 @@ def team_preset_delete(request: HttpRequest, project_id: int, preset_id: int) ->
     membership = member_of(request, project_id, need="edit")
     preset = get_object_or_404(TeamPreset.objects.filter(project=membership.project), pk=preset_id)
     name = preset.name
-    shot_design.team_preset_delete(preset=preset)
+    design_writes.team_preset_delete(preset=preset)
     messages.success(request, f"Deleted the team preset “{name}”.")
     back = parse_id(request.POST.get("shot"))
     if back:

@@ -1,89 +1,20 @@
-"""Provider webhooks: a nudge to poll now. The payload is not trusted for anything else — the
-take moves only on what the provider's own status endpoint says (polling stays the backstop).
-
-The URL's last segment is a random per-provider token (studio.ProviderAccount, stored
-encrypted, rotated by staff in the admin). Request logs redact it (studio/logs.py).
-"""
+"""Provider webhooks: the URL's secret authenticates the provider; projects.pipeline.webhooks
+reads the callback (a nudge to poll now, trusted for nothing else)."""
 
 from __future__ import annotations
-
-import hmac
-import json
-import re
-from itertools import accumulate
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from studio.models import ProviderAccount
-
-from ..generation.pipeline import follow_now
-
-ID_FIELDS = ("task_id", "id", "request_id", "external_task_id", "name")
-# Provider callbacks are a few kilobytes of JSON, a handful of levels deep.
-MAX_BODY_BYTES = 256 * 1024
-MAX_DEPTH = 64
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(rb"[\[\]{}]")
-
-
-def webhook_token(provider: str) -> str:
-    """The secret in the provider's callback URL, made on first use."""
-    return ProviderAccount.webhook_token_for(provider)
-
-
-def _token_matches(provider: str, token: str) -> bool:
-    account = ProviderAccount.objects.filter(slug=provider).first()
-    expected = account.stored_webhook_token() if account else ""
-    # Bytes, so any token a caller sends (non-ASCII too) is compared in constant time.
-    return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
-
-
-def nesting_depth(body: bytes) -> int:
-    """How deeply arrays and objects nest, counted without parsing (so without recursion)."""
-    brackets = _BRACKETS.findall(_STRINGS.sub(b"", body))
-    steps = (1 if bracket in (b"[", b"{") else -1 for bracket in brackets)
-    return max(accumulate(steps, initial=0))
-
-
-def _ids(payload) -> set[str]:
-    """Every value under an id-like key, anywhere in the payload (walked without recursion)."""
-    found: set[str] = set()
-    stack = [payload]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key in ID_FIELDS and isinstance(value, str | int):
-                    found.add(str(value))
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+from projects.pipeline.webhooks import MAX_BODY_BYTES, token_matches, webhook_received
 
 
 @csrf_exempt  # providers cannot send our CSRF token; the URL's secret authenticates them
 @require_POST
 def provider_webhook(request: HttpRequest, provider: str, token: str) -> HttpResponse:
-    if provider not in settings.VIDEO_PROVIDERS or not _token_matches(provider, token):
+    if provider not in settings.VIDEO_PROVIDERS or not token_matches(provider, token):
         raise Http404("No such hook.")
     body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return HttpResponse(status=413)
-    if nesting_depth(body) > MAX_DEPTH:
-        return HttpResponse(status=400)
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        return HttpResponse(status=400)
-    ids = _ids(payload)
-    # Some providers name jobs differently in callbacks than in our remote ids (Kling).
-    from ..generation.registry import provider_by_slug
-
-    translate = getattr(provider_by_slug(provider), "remote_ids_from_callback", None)
-    if translate and isinstance(payload, dict):
-        ids |= set(translate(payload))
-    follow_now(provider=provider, remote_ids=ids)
-    return HttpResponse(status=204)
+    return HttpResponse(status=webhook_received(provider=provider, body=body))

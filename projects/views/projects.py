@@ -5,14 +5,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import services
-from ..forms import InviteForm, ProjectForm, RoleForm, read_only_facts
-from ..selectors import (
-    active_projects_for,
-    archived_projects_for,
-    project_members,
-    project_moved_money,
+from projects.selectors.access import active_projects_for, archived_projects_for, project_members
+from projects.selectors.board import project_moved_money
+from projects.services import projects as projects_writes
+from projects.services.projects import (
+    ARCHIVED,
+    member_change_role,
+    member_invite,
+    member_set_quota,
+    project_archive_or_delete,
+    project_update,
 )
+
+from ..forms import InviteForm, ProjectForm, RoleForm, read_only_facts
 from .access import member_of
 
 
@@ -45,7 +50,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         return render(request, "projects/project_list.html", context, status=403)
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        project = services.project_create(owner=request.user, **form.cleaned_data)
+        project = projects_writes.project_create(owner=request.user, **form.cleaned_data)
         return redirect("projects:storyboard", project.pk)
     status = 422 if form.errors else 200
     return render(request, "projects/project_form.html", {"form": form}, status=status)
@@ -58,7 +63,7 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
     project = membership.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        services.project_update(project=project, **form.model_changes())
+        project_update(project=project, **form.model_changes())
         messages.success(request, "Project settings saved.")
         return redirect("projects:storyboard", project.pk)
     context = {
@@ -79,11 +84,11 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
     project = member_of(request, project_id, need="own").project
     try:
-        outcome = services.project_archive_or_delete(project=project, user=request.user)
+        outcome = project_archive_or_delete(project=project, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:settings", project.pk)
-    if outcome == services.ARCHIVED:
+    if outcome == ARCHIVED:
         messages.success(
             request,
             f"Archived the project “{project.name}”: its spending stays on the books. "
@@ -99,7 +104,7 @@ def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_restore(request: HttpRequest, project_id: int) -> HttpResponse:
     project = member_of(request, project_id, need="restore").project
     try:
-        services.project_restore(project=project)
+        projects_writes.project_restore(project=project)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:storyboard", project.pk)
@@ -115,7 +120,7 @@ def members(request: HttpRequest, project_id: int) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = services.member_invite(project=project, **form.cleaned_data)
+            added = member_invite(project=project, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -147,8 +152,8 @@ def member_role(request: HttpRequest, project_id: int, member_id: int) -> HttpRe
             if "monthly_quota" in form.errors:
                 raise ValidationError("A monthly quota is an amount of at least 0, or empty.")
             raise ValidationError("Choose owner, editor or viewer.")
-        services.member_change_role(membership=target, role=form.cleaned_data["role"])
-        services.member_set_quota(membership=target, quota=form.cleaned_data["monthly_quota"])
+        member_change_role(membership=target, role=form.cleaned_data["role"])
+        member_set_quota(membership=target, quota=form.cleaned_data["monthly_quota"])
         messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -162,7 +167,7 @@ def member_remove(request: HttpRequest, project_id: int, member_id: int) -> Http
     target = project.memberships.select_related("user").filter(pk=member_id).first()
     if target is not None:
         try:
-            services.member_remove(membership=target)
+            projects_writes.member_remove(membership=target)
             messages.success(request, f"{target.user.username} was removed from the project.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -3,22 +3,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from projects.selectors.design import shot_preview
+from projects.selectors.money import budget_warning
+from projects.selectors.offers import generate_offer
+from projects.services import board as board_writes
+from projects.services import shot_media as shot_media_writes
+from projects.services.shot_media import (
+    shot_save,
+)
 from providers import catalog
 from providers.presets import PRESETS
 
-from .. import services, shot_design
 from ..forms import ReferenceForm, ShotForm, TeamPresetForm
-from ..generation.registry import ProviderUnavailable, provider_for_model
-from ..generation.requests import estimate_cost
 from ..models import Membership, ReferenceImage, Shot, TakeState
-from ..money import budget_warning, provider_cap_refusal
-from ..shot_spec import shot_spec
 from .access import member_of
 from .storyboard import board_response, refused
 
@@ -31,27 +33,6 @@ def shot_of(membership: Membership, shot_id: int) -> Shot:
 PROMOTE_MODELS = [(slug, name) for slug, name in catalog.VIDEO_MODELS if slug != "previz"]
 
 
-def generate_offer(shot: Shot, preview) -> dict:
-    """What the Generate button says: the model, the estimate, or why it cannot go yet."""
-    offer = {"model": preview.capabilities.name, "blocked": "", "estimate": ""}
-    try:
-        provider_for_model(shot.target_model)
-    except ProviderUnavailable as error:
-        offer["blocked"] = str(error)
-        return offer
-    try:
-        cost = estimate_cost(shot.target_model, shot_spec(shot))
-    except ValidationError as error:
-        offer["blocked"] = " ".join(error.messages)
-        return offer
-    if preview.problems:
-        offer["blocked"] = "Fix the pre-flight problems above first."
-    else:
-        offer["blocked"] = provider_cap_refusal(preview.capabilities.provider, cost)
-    offer["estimate"] = "free" if cost == 0 else f"up to ${cost:.2f}"
-    return offer
-
-
 def editor_response(
     request: HttpRequest,
     membership: Membership,
@@ -62,7 +43,7 @@ def editor_response(
     preset_form: TeamPresetForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    preview = shot_design.shot_preview(shot)
+    preview = shot_preview(shot)
     takes = list(
         shot.takes.select_related("requested_by", "promoted_from", "retry_of")
         .prefetch_related("events")
@@ -104,22 +85,17 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         # 422 with the typed input intact; the saved shot and its frame are untouched.
         shot.refresh_from_db()
         return editor_response(request, membership, shot, form=form, status=422)
-    with transaction.atomic():
-        services.shot_update(shot=shot, **form.model_changes())
-        if form.clean_hero is not None:
-            services.shot_set_hero_frame(shot=shot, image=form.clean_hero)
-        elif form.cleaned_data.get("remove_hero"):
-            services.shot_remove_hero_frame(shot=shot)
-        if form.clean_last is not None:
-            services.shot_set_last_frame(shot=shot, image=form.clean_last)
-        elif form.cleaned_data.get("remove_last"):
-            services.shot_remove_last_frame(shot=shot)
-        if form.clean_voice is not None:
-            services.shot_set_voice_sample(shot=shot, sample=form.clean_voice)
-        elif form.cleaned_data.get("remove_voice"):
-            services.shot_remove_voice_sample(shot=shot)
-    if "reset_camera" in request.POST:
-        services.shot_reset_camera(shot=shot)
+    shot_save(
+        shot=shot,
+        changes=form.model_changes(),
+        hero=form.clean_hero,
+        remove_hero=bool(form.cleaned_data.get("remove_hero")),
+        last=form.clean_last,
+        remove_last=bool(form.cleaned_data.get("remove_last")),
+        voice=form.clean_voice,
+        remove_voice=bool(form.cleaned_data.get("remove_voice")),
+        reset_camera="reset_camera" in request.POST,
+    )
     messages.success(request, f"Shot {shot.label} saved.")
     return redirect("projects:shot", membership.project_id, shot.pk)
 
@@ -131,7 +107,7 @@ def shot_delete(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
     shot = shot_of(membership, shot_id)
     label, scene_id = shot.label, shot.scene_id
     try:
-        services.shot_delete(shot=shot)
+        board_writes.shot_delete(shot=shot)
     except ValidationError as error:
         if request.htmx:
             return refused(request, membership, " ".join(error.messages), anchor=f"shot-{shot.pk}")
@@ -152,7 +128,7 @@ def reference_add(request: HttpRequest, project_id: int, shot_id: int) -> HttpRe
     form = ReferenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.reference_add(
+            shot_media_writes.reference_add(
                 shot=shot, image=form.clean_image_result, caption=form.cleaned_data["caption"]
             )
         except ValidationError as error:
@@ -169,7 +145,7 @@ def reference_remove(request: HttpRequest, project_id: int, shot_id: int, ref_id
     membership = member_of(request, project_id, need="edit")
     shot = shot_of(membership, shot_id)
     reference = get_object_or_404(shot.references, pk=ref_id)
-    services.reference_remove(reference=reference)
+    shot_media_writes.reference_remove(reference=reference)
     messages.success(request, "Reference image removed.")
     return redirect("projects:shot", membership.project_id, shot.pk)
 

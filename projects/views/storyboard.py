@@ -14,12 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import services
+from projects.selectors.board import storyboard_scenes
+from projects.selectors.money import budget_warning
+from projects.selectors.offers import priced_scenes
+from projects.services import board as board_writes
+from projects.services import takes as takes_writes
+from projects.services.board import scene_update, shot_position, shot_update
+
 from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm, read_only_facts
-from ..generation import actions
 from ..models import Membership, Scene, Shot
-from ..money import budget_warning, rate_cards, scene_estimate
-from ..selectors import storyboard_scenes
 from .access import member_of
 
 
@@ -30,10 +33,7 @@ def board_response(
     if request.method == "POST" and not request.htmx and status < 400:
         url = reverse("projects:storyboard", args=[membership.project_id])
         return redirect(f"{url}#{anchor}" if anchor else url)
-    scenes = list(storyboard_scenes(membership.project))
-    rates = rate_cards()
-    for scene in scenes:
-        scene.estimate, scene.unpriced = scene_estimate(scene, rates)
+    scenes = priced_scenes(list(storyboard_scenes(membership.project)))
     context = {
         "project": membership.project,
         "membership": membership,
@@ -64,7 +64,7 @@ def scene_create(request: HttpRequest, project_id: int) -> HttpResponse:
     form = SceneForm(request.POST, prefix="new-scene")
     if not form.is_valid():
         return board_response(request, membership, status=422, scene_form=form)
-    scene = services.scene_create(project=membership.project, **form.cleaned_data)
+    scene = board_writes.scene_create(project=membership.project, **form.cleaned_data)
     return board_response(request, membership, anchor=f"scene-{scene.pk}")
 
 
@@ -76,7 +76,7 @@ def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
     if request.method == "POST" and form.is_valid():
-        services.scene_update(scene=scene, **form.model_changes())
+        scene_update(scene=scene, **form.model_changes())
         return board_response(request, membership, anchor=f"scene-{scene.pk}")
     context = {
         "project": membership.project,
@@ -95,7 +95,7 @@ def scene_delete(request: HttpRequest, project_id: int, scene_id: int) -> HttpRe
     membership = member_of(request, project_id, need="edit")
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     try:
-        services.scene_delete(scene=scene)
+        board_writes.scene_delete(scene=scene)
     except ValidationError as error:
         return refused(request, membership, " ".join(error.messages), anchor=f"scene-{scene.pk}")
     return board_response(request, membership)
@@ -119,7 +119,7 @@ def scene_move(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
         return board_response(
             request, membership, status=422, move_error="That move was not understood."
         )
-    services.scene_move(scene=scene, offset=offset)
+    board_writes.scene_move(scene=scene, offset=offset)
     return board_response(request, membership, anchor=f"scene-{scene.pk}")
 
 
@@ -133,7 +133,7 @@ def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> Http
         return redirect("projects:shot", membership.project_id, shot.pk)
     form = ShotCardForm(request.POST or None, instance=shot, prefix=f"card-{shot.pk}")
     if request.method == "POST" and form.is_valid():
-        services.shot_update(shot=shot, **form.model_changes())
+        shot_update(shot=shot, **form.model_changes())
         return board_response(request, membership, anchor=f"shot-{shot.pk}")
     context = {"project": membership.project, "membership": membership, "shot": shot, "form": form}
     template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"
@@ -146,7 +146,7 @@ def scene_generate(request: HttpRequest, project_id: int, scene_id: int) -> Http
     """Generate every ready shot of the scene in one action."""
     membership = member_of(request, project_id, need="edit")
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
-    result = actions.scene_generate(scene=scene, user=request.user)
+    result = takes_writes.scene_generate(scene=scene, user=request.user)
     if result.started:
         labels = ", ".join(take.shot.label for take in result.started)
         messages.success(request, f"Scene {scene.number}: generating {labels}.")
@@ -166,7 +166,7 @@ def shot_create(request: HttpRequest, project_id: int, scene_id: int) -> HttpRes
     form = ShotQuickForm(request.POST, prefix=f"add-{scene.pk}")
     if form.is_valid():
         try:
-            shot = services.shot_create(scene=scene, **form.cleaned_data)
+            shot = board_writes.shot_create(scene=scene, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -182,8 +182,8 @@ def shot_move(request: HttpRequest, project_id: int, shot_id: int) -> HttpRespon
     shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
     direction = request.POST.get("direction")
     if direction in ("earlier", "later"):
-        position = services.shot_position(shot) + (-1 if direction == "earlier" else 1)
-        services.shot_move(shot=shot, scene=shot.scene, position=position)
+        position = shot_position(shot) + (-1 if direction == "earlier" else 1)
+        board_writes.shot_move(shot=shot, scene=shot.scene, position=position)
         return board_response(request, membership, anchor=f"shot-{shot.pk}")
     form = MoveShotForm(request.POST, project=membership.project)
     if not form.is_valid():
@@ -191,5 +191,5 @@ def shot_move(request: HttpRequest, project_id: int, shot_id: int) -> HttpRespon
             request, membership, status=422, move_error="That move was not understood."
         )
     scene: Scene = form.cleaned_data["scene"]
-    services.shot_move(shot=shot, scene=scene, position=form.cleaned_data["position"])
+    board_writes.shot_move(shot=shot, scene=scene, position=form.cleaned_data["position"])
     return board_response(request, membership, anchor=f"shot-{shot.pk}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -14,20 +16,27 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from projects.selectors.money import budget_warning
+from projects.services import takes as takes_writes
+from projects.services.takes import (
+    DuplicateTake,
+    take_approve,
+    take_cancel,
+    take_circle,
+    take_decline,
+    take_fetch_again,
+    take_mark_failed,
+    take_promote,
+    take_request,
+    take_retry,
+)
+
 from ..forms import RefundForm
-from ..generation import actions
 from ..ids import parse_ids
 from ..models import Membership, Take, TakeState
-from ..money import budget_warning
 from .access import member_of
 from .media import ranged_file_response
 from .shots import PROMOTE_MODELS, shot_of
-
-ACTIONS = {
-    "cancel": actions.take_cancel,
-    "mark-failed": actions.take_mark_failed,
-    "fetch-again": actions.take_fetch_again,
-}
 
 
 def take_of(membership: Membership, take_id: int) -> Take:
@@ -67,8 +76,8 @@ def take_create(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
     shot = shot_of(membership, shot_id)
     allow_duplicate = request.POST.get("allow_duplicate") == "1"
     try:
-        take = actions.take_request(shot=shot, user=request.user, allow_duplicate=allow_duplicate)
-    except actions.DuplicateTake as duplicate:
+        take = take_request(shot=shot, user=request.user, allow_duplicate=allow_duplicate)
+    except DuplicateTake as duplicate:
         messages.warning(request, duplicate.messages[0])
         return redirect(f"{shot_url(membership, shot.pk)}?duplicate={duplicate.existing.pk}#takes")
     except ValidationError as error:
@@ -101,43 +110,86 @@ def take_card(request: HttpRequest, project_id: int, take_id: int) -> HttpRespon
     return card_response(request, membership, take_of(membership, take_id))
 
 
+# Each action a take card offers: who may press it, and the one service it calls (returning
+# what to tell the user, or "" to say nothing). Cards swapped by HTMX re-render in place.
+def _approve(request: HttpRequest, take: Take) -> str:
+    take_approve(take=take, user=request.user)
+    return f"Take {take.number} approved: it joins the queue."
+
+
+def _decline(request: HttpRequest, take: Take) -> str:
+    take_decline(take=take, user=request.user)
+    return f"Take {take.number} declined; its hold was released."
+
+
+def _promote(request: HttpRequest, take: Take) -> str:
+    final = take_promote(
+        take=take,
+        model=request.POST.get("model", ""),
+        resolution=request.POST.get("resolution", ""),
+        user=request.user,
+    )
+    return (
+        f"Take {final.number} renders take {take.number} on "
+        f"{final.get_model_display()} (up to ${final.estimated_cost:.2f})."
+    )
+
+
+def _retry(request: HttpRequest, take: Take) -> str:
+    new = take_retry(take=take, user=request.user)
+    return f"Take {new.number} retries take {take.number}."
+
+
+def _circle(request: HttpRequest, take: Take) -> str:
+    shot = take_circle(take=take)
+    return f"Take {take.number} is circled for shot {shot.label}." if shot.circled_take_id else ""
+
+
+def _cancel(request: HttpRequest, take: Take) -> str:
+    take_cancel(take=take)
+    return ""
+
+
+def _mark_failed(request: HttpRequest, take: Take) -> str:
+    take_mark_failed(take=take)
+    return ""
+
+
+def _fetch_again(request: HttpRequest, take: Take) -> str:
+    take_fetch_again(take=take)
+    return ""
+
+
+@dataclass(frozen=True)
+class TakeAction:
+    run: Callable[[HttpRequest, Take], str]
+    need: str = "edit"  # the role the action needs (projects.views.access.member_of)
+    swaps_card: bool = False  # answered with the card itself for HTMX
+
+
+TAKE_ACTIONS = {
+    "approve": TakeAction(_approve, need="own"),
+    "decline": TakeAction(_decline, need="own"),
+    "promote": TakeAction(_promote),
+    "retry": TakeAction(_retry),
+    "circle": TakeAction(_circle),
+    "cancel": TakeAction(_cancel, swaps_card=True),
+    "mark-failed": TakeAction(_mark_failed, swaps_card=True),
+    "fetch-again": TakeAction(_fetch_again, swaps_card=True),
+}
+
+
 @login_required
 @require_POST
 def take_action(request: HttpRequest, project_id: int, take_id: int, action: str):
-    owner_only = action in ("approve", "decline")
-    membership = member_of(request, project_id, need="own" if owner_only else "edit")
+    chosen = TAKE_ACTIONS.get(action)
+    if chosen is None:
+        raise Http404("No such action.")
+    membership = member_of(request, project_id, need=chosen.need)
     take = take_of(membership, take_id)
     try:
-        if action == "approve":
-            actions.take_approve(take=take, user=request.user)
-            messages.success(request, f"Take {take.number} approved: it joins the queue.")
-        elif action == "decline":
-            actions.take_decline(take=take, user=request.user)
-            messages.success(request, f"Take {take.number} declined; its hold was released.")
-        elif action == "promote":
-            final = actions.take_promote(
-                take=take,
-                model=request.POST.get("model", ""),
-                resolution=request.POST.get("resolution", ""),
-                user=request.user,
-            )
-            messages.success(
-                request,
-                f"Take {final.number} renders take {take.number} on "
-                f"{final.get_model_display()} (up to ${final.estimated_cost:.2f}).",
-            )
-        elif action == "retry":
-            new = actions.take_retry(take=take, user=request.user)
-            messages.success(request, f"Take {new.number} retries take {take.number}.")
-        elif action == "circle":
-            shot = actions.take_circle(take=take)
-            if shot.circled_take_id:
-                messages.success(request, f"Take {take.number} is circled for shot {shot.label}.")
-        elif action in ACTIONS:
-            ACTIONS[action](take=take)
-        else:
-            raise Http404("No such action.")
-    except actions.DuplicateTake as duplicate:
+        done = chosen.run(request, take)
+    except DuplicateTake as duplicate:
         # A double click on Retry or Promote: offer the take already asked for.
         messages.warning(request, duplicate.messages[0])
         existing = duplicate.existing.pk
@@ -147,7 +199,10 @@ def take_action(request: HttpRequest, project_id: int, take_id: int, action: str
             take.refresh_from_db()
             return card_response(request, membership, take, status=422)
         messages.error(request, " ".join(error.messages))
-    if request.htmx and action in ACTIONS:
+    else:
+        if done:
+            messages.success(request, done)
+    if request.htmx and chosen.swaps_card:
         take.refresh_from_db()
         return card_response(request, membership, take)
     return redirect(back_to(request, f"{shot_url(membership, take.shot_id)}#takes"))
@@ -174,7 +229,7 @@ def take_refund(request: HttpRequest, project_id: int, take_id: int) -> HttpResp
     form = RefundForm(request.POST)
     if form.is_valid():
         try:
-            actions.take_refund(take=take, user=request.user, **form.cleaned_data)
+            takes_writes.take_refund(take=take, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

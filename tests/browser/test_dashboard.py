@@ -8,14 +8,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from projects.models import LedgerEntry, Role, Take, TakeState
-from projects.money import budget_reserve, budget_settle
+from projects.services.money import budget_reserve, budget_settle
 from tests.browser.test_storyboard_flow import sign_in
 from tests.factories import MembershipFactory, ProjectFactory, ShotFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.projects.dashboard_urls"),
 ]
 
 

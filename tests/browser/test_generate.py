@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from projects import services
 from projects.images import clean_uploaded_image
+from projects.services.shot_media import shot_set_hero_frame
 from tests.browser.test_storyboard_flow import sign_in
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
 from tests.workers import celery_worker
@@ -46,7 +46,7 @@ def test_generate_shows_progress_then_a_video_that_plays(page, tmp_path):
     shot = ShotFactory(
         scene=scene, label="1A", duration_seconds=3, resolution="preview", dolly=8, pan=5
     )
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(checkerboard()))
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(checkerboard()))
 
     with celery_worker(pipeline=True, tmp_path=tmp_path, log_path=tmp_path / "worker.log"):
         sign_in(page)

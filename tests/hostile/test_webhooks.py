@@ -56,7 +56,7 @@ token_chars = st.characters(
 
 def valid_token(provider: str) -> str:
     """The token the studio gives `provider` (made and stored on first use)."""
-    from projects.views.hooks import webhook_token
+    from projects.pipeline.webhooks import webhook_token
 
     return webhook_token(provider)
 

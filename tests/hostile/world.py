@@ -15,10 +15,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from projects import services
-from projects.generation.requests import request_snapshot
 from projects.images import clean_uploaded_image
 from projects.models import Membership, MemberSpend, Role, Take, TakeState, TeamPreset
+from projects.selectors.snapshots import request_snapshot
+from projects.services.shot_media import (
+    reference_add,
+    shot_set_hero_frame,
+    shot_set_last_frame,
+    shot_set_voice_sample,
+)
 from tests.factories import (
     MembershipFactory,
     ProjectFactory,
@@ -97,10 +102,10 @@ def build_world() -> World:
     ]
     ShotFactory(scene=other_project.scenes.first(), label="X1")
     hero = shots[0]
-    services.shot_set_hero_frame(shot=hero, image=clean_uploaded_image(png_upload()))
-    services.shot_set_last_frame(shot=hero, image=clean_uploaded_image(png_upload("last.png")))
-    services.shot_set_voice_sample(shot=hero, sample=ContentFile(wav_bytes(), name="voice.wav"))
-    reference = services.reference_add(
+    shot_set_hero_frame(shot=hero, image=clean_uploaded_image(png_upload()))
+    shot_set_last_frame(shot=hero, image=clean_uploaded_image(png_upload("last.png")))
+    shot_set_voice_sample(shot=hero, sample=ContentFile(wav_bytes(), name="voice.wav"))
+    reference = reference_add(
         shot=hero, image=clean_uploaded_image(png_upload("ref.png")), caption="the lamp"
     )
     preset = TeamPreset.objects.create(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from projects.models import Take, TakeState
-from projects.money import budget_reserve
+from projects.services.money import budget_reserve
 from providers.base import (
     CancelPolicy,
     Progress,

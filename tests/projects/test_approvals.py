@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from projects.generation import actions, pipeline
 from projects.models import Project, RateCard, Take, TakeState
+from projects.pipeline.submit import take_submit
+from projects.services.takes import DuplicateTake, take_promote, take_request
 from tests.factories import ShotFactory
 
 
@@ -31,7 +32,7 @@ def test_an_expensive_take_waits_for_an_owner(client, editor, owner, project, co
         response.content.decode().replace("&#x27;", "'")
     )
     assert Project.objects.get(pk=project.pk).reserved == Decimal("5")
-    pipeline.take_submit(take.pk)  # a stray message changes nothing
+    take_submit(take.pk)  # a stray message changes nothing
     assert Take.objects.get(pk=take.pk).state == TakeState.AWAITING_APPROVAL
     approve = reverse("projects:take-action", args=[project.pk, take.pk, "approve"])
     assert client.post(approve).status_code == 403  # editors cannot approve
@@ -41,7 +42,7 @@ def test_an_expensive_take_waits_for_an_owner(client, editor, owner, project, co
 
 
 def test_a_declined_take_releases_its_hold(client, editor, owner, project, costly):
-    take = actions.take_request(shot=costly, user=editor)
+    take = take_request(shot=costly, user=editor)
     client.force_login(owner)
     client.post(reverse("projects:take-action", args=[project.pk, take.pk, "decline"]))
     take.refresh_from_db()
@@ -51,10 +52,10 @@ def test_a_declined_take_releases_its_hold(client, editor, owner, project, costl
 
 
 def test_the_same_request_twice_is_offered_the_existing_take(client, editor, project, shot):
-    first = actions.take_request(shot=shot, user=editor)
+    first = take_request(shot=shot, user=editor)
     Take.objects.filter(pk=first.pk).update(state=TakeState.SUCCEEDED)
-    with pytest.raises(actions.DuplicateTake) as duplicate:
-        actions.take_request(shot=shot, user=editor)
+    with pytest.raises(DuplicateTake) as duplicate:
+        take_request(shot=shot, user=editor)
     assert duplicate.value.existing == first
     client.force_login(editor)
     url = reverse("projects:take-create", args=[project.pk, shot.pk])
@@ -68,25 +69,23 @@ def test_the_same_request_twice_is_offered_the_existing_take(client, editor, pro
 
 
 def test_a_changed_shot_is_not_a_duplicate(editor, shot):
-    first = actions.take_request(shot=shot, user=editor)
+    first = take_request(shot=shot, user=editor)
     Take.objects.filter(pk=first.pk).update(state=TakeState.SUCCEEDED)
     shot.pan = 6
     shot.save()
-    assert actions.take_request(shot=shot, user=editor).number == 2
+    assert take_request(shot=shot, user=editor).number == 2
 
 
 def test_promote_a_circled_draft_to_a_final_render(editor, shot, monkeypatch):
-    draft = actions.take_request(shot=shot, user=editor)
+    draft = take_request(shot=shot, user=editor)
     Take.objects.filter(pk=draft.pk).update(state=TakeState.SUCCEEDED)
     draft.refresh_from_db()
     monkeypatch.setenv("ARK_API_KEY", "a-key")
-    from projects.generation import registry
+    from projects.registry import _build
 
-    registry._build.cache_clear()
-    final = actions.take_promote(
-        take=draft, model="seedance-1.5-pro", resolution="1080p", user=editor
-    )
-    registry._build.cache_clear()
+    _build.cache_clear()
+    final = take_promote(take=draft, model="seedance-1.5-pro", resolution="1080p", user=editor)
+    _build.cache_clear()
     assert (final.promoted_from, final.model, final.spec["resolution"]) == (
         draft,
         "seedance-1.5-pro",
@@ -97,9 +96,9 @@ def test_promote_a_circled_draft_to_a_final_render(editor, shot, monkeypatch):
 
 
 def test_promote_to_a_model_without_keys_says_so(editor, shot):
-    draft = actions.take_request(shot=shot, user=editor)
+    draft = take_request(shot=shot, user=editor)
     Take.objects.filter(pk=draft.pk).update(state=TakeState.SUCCEEDED)
     draft.refresh_from_db()
     with pytest.raises(ValidationError) as error:
-        actions.take_promote(take=draft, model="veo-3.1", resolution="1080p", user=editor)
+        take_promote(take=draft, model="veo-3.1", resolution="1080p", user=editor)
     assert "Veo 3.1 is unavailable: No Gemini API key" in error.value.messages[0]

@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from projects import money
-from projects.books import books_out_of_balance
-from projects.generation import actions, pipeline
 from projects.models import Membership, MemberSpend, Project, Scene, TakeState
+from projects.selectors.books import books_out_of_balance
+from projects.selectors.money import charged_for, held_for
+from projects.services.money import budget_refund
+from projects.services.take_states import move
+from projects.services.takes import take_request
 from tests.factories import paid_take
 from tests.projects.test_money import priced_previz
 
@@ -20,10 +22,10 @@ def busy(editor, project, scene, shot):
     priced_previz()
     Membership.objects.filter(user=editor, project=project).update(monthly_quota=Decimal(50))
     refunded = paid_take(shot, held="0.50", actual="0.50")
-    money.budget_refund(take=refunded, amount=Decimal("0.10"), note="credit")
-    actions.take_request(shot=shot, user=editor)  # held while it waits
-    failed = actions.take_request(shot=shot, user=editor, allow_duplicate=True)
-    pipeline.move(failed.pk, TakeState.QUEUED, TakeState.FAILED, error_message="boom")
+    budget_refund(take=refunded, amount=Decimal("0.10"), note="credit")
+    take_request(shot=shot, user=editor)  # held while it waits
+    failed = take_request(shot=shot, user=editor, allow_duplicate=True)
+    move(failed.pk, TakeState.QUEUED, TakeState.FAILED, error_message="boom")
     return project
 
 
@@ -56,24 +58,24 @@ def test_a_finished_take_that_still_holds_money_is_named(busy, shot):
 
 def test_a_quota_set_mid_month_counts_what_was_already_spent(editor, project, shot):
     priced_previz()
-    paid = actions.take_request(shot=shot, user=editor)
-    pipeline.move(paid.pk, TakeState.QUEUED, TakeState.SUCCEEDED)
+    paid = take_request(shot=shot, user=editor)
+    move(paid.pk, TakeState.QUEUED, TakeState.SUCCEEDED)
     cost = paid.estimated_cost
     Membership.objects.filter(user=editor, project=project).update(monthly_quota=cost * 2)
-    actions.take_request(shot=shot, user=editor, allow_duplicate=True)
+    take_request(shot=shot, user=editor, allow_duplicate=True)
     row = MemberSpend.objects.get(user=editor, project=project)
     assert (row.spent, row.reserved) == (cost, cost)
     assert books_out_of_balance() == []
     with pytest.raises(ValidationError, match="monthly quota"):
-        actions.take_request(shot=shot, user=editor, allow_duplicate=True)
+        take_request(shot=shot, user=editor, allow_duplicate=True)
 
 
 def test_a_lost_result_is_settled_and_balances(editor, shot):
     priced_previz()
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.move(take.pk, TakeState.QUEUED, TakeState.RESULT_LOST, error_message="HTTP 403")
-    assert money.held_for(take.pk) == 0
-    assert money.charged_for(take.pk) == take.estimated_cost  # billed: no provider figure
+    take = take_request(shot=shot, user=editor)
+    move(take.pk, TakeState.QUEUED, TakeState.RESULT_LOST, error_message="HTTP 403")
+    assert held_for(take.pk) == 0
+    assert charged_for(take.pk) == take.estimated_cost  # billed: no provider figure
     assert books_out_of_balance() == []
 
 

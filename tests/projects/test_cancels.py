@@ -7,10 +7,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from projects.generation import actions, cancels, pipeline
-from projects.generation.registry import cancel_policy, result_ttl_seconds
 from projects.models import Take, TakeEvent, TakeState
-from projects.money import charged_for, held_for
+from projects.models.cancels import (
+    PROVIDER_FINISHING,
+    answer_accepted,
+    answer_not_asked,
+    answer_refused,
+    cancel_progress,
+    what_cancel_does,
+)
+from projects.pipeline.download import take_download
+from projects.pipeline.follow import take_follow
+from projects.pipeline.submit import _submit_later
+from projects.registry import cancel_policy, result_ttl_seconds
+from projects.selectors.money import charged_for, held_for
+from projects.services.take_states import move
+from projects.services.takes import take_cancel
 from providers.base import CancelPolicy, State, Transient
 from providers.veo import VertexVeoProvider
 from tests.projects.fakes import install, sent_take
@@ -83,7 +95,7 @@ def test_veo_on_vertex_cannot_cancel_either_and_unknown_providers_are_assumed_no
     ],
 )
 def test_what_cancel_does_is_said_before_the_click(provider, state, sentence):
-    assert cancels.what_cancel_does(Take(provider=provider, state=state)) == sentence
+    assert what_cancel_does(Take(provider=provider, state=state)) == sentence
 
 
 @pytest.mark.parametrize(
@@ -99,14 +111,14 @@ def test_what_cancel_does_is_said_before_the_click(provider, state, sentence):
         (
             "google-veo",
             TakeState.RUNNING,
-            cancels.answer_not_asked("google-veo"),
+            answer_not_asked("google-veo"),
             "Cancel asked — the provider is finishing it. Not asked: Veo cannot stop a job once "
             "sent, so the studio follows it to the end and records what it costs.",
         ),
         (
             "seedance",
             TakeState.RUNNING,
-            cancels.answer_refused("seedance", "The task is running."),
+            answer_refused("seedance", "The task is running."),
             "Cancel asked — the provider is finishing it. Seedance refused to stop it: The task "
             "is running.",
         ),
@@ -120,33 +132,33 @@ def test_what_cancel_does_is_said_before_the_click(provider, state, sentence):
         (
             "runway",
             TakeState.RUNNING,
-            cancels.answer_accepted("runway"),
+            answer_accepted("runway"),
             "Cancel asked — Runway accepted the request to stop it. Waiting for Runway to "
             "confirm it stopped.",
         ),
-        ("runway", TakeState.CANCELED, cancels.answer_accepted("runway"), ""),
+        ("runway", TakeState.CANCELED, answer_accepted("runway"), ""),
     ],
 )
 def test_the_card_says_what_the_provider_does_about_a_cancel(provider, state, answer, line):
     take = Take(provider=provider, state=state, cancel_requested=True, cancel_answer=answer)
-    assert cancels.cancel_progress(take) == line
+    assert cancel_progress(take) == line
 
 
 # --- the pipeline ---------------------------------------------------------------------------
 def test_a_provider_that_cannot_cancel_is_never_asked_and_its_take_is_charged(fake_providers, shot):
     take = sent_take(shot, "fake-never")
-    actions.take_cancel(take=take)
-    pipeline.take_follow(take.pk)
-    pipeline.take_follow(take.pk)
+    take_cancel(take=take)
+    take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert fake_providers.count("cancel") == 0
     assert (take.state, take.cancel_sent_at) == (TakeState.RUNNING, None)
-    assert take.cancel_answer == cancels.answer_not_asked("fake-never")
+    assert take.cancel_answer == answer_not_asked("fake-never")
     assert held_for(take.pk) == Decimal("2.00")  # still held: the provider is still working
 
     fake_providers.state, fake_providers.cost = State.SUCCEEDED, Decimal("1.75")
-    pipeline.take_follow(take.pk)
-    pipeline.take_download(take.pk)
+    take_follow(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.SUCCEEDED
     assert (charged_for(take.pk), held_for(take.pk)) == (Decimal("1.75"), 0)
@@ -155,9 +167,9 @@ def test_a_provider_that_cannot_cancel_is_never_asked_and_its_take_is_charged(fa
 def test_a_refused_cancel_is_asked_once_and_the_answer_is_kept(fake_providers, shot):
     fake_providers.refuse_cancel = "The task is running and cannot be cancelled."
     take = sent_take(shot, "fake-queued")
-    actions.take_cancel(take=take)
+    take_cancel(take=take)
     for _ in range(3):
-        pipeline.take_follow(take.pk)
+        take_follow(take.pk)
     take.refresh_from_db()
     assert fake_providers.count("cancel") == 1
     assert take.cancel_sent_at is not None
@@ -165,13 +177,13 @@ def test_a_refused_cancel_is_asked_once_and_the_answer_is_kept(fake_providers, s
         "Fake Queued refused to stop it: The task is running and cannot be cancelled."
     )
     assert take.state == TakeState.RUNNING
-    assert take.cancel_progress.startswith(cancels.PROVIDER_FINISHING)
+    assert take.cancel_progress.startswith(PROVIDER_FINISHING)
 
 
 def test_only_the_providers_own_status_makes_a_sent_take_canceled(fake_providers, shot):
     take = sent_take(shot, "fake-always")
-    actions.take_cancel(take=take)
-    pipeline.take_follow(take.pk)
+    take_cancel(take=take)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert fake_providers.count("cancel") == 1
     assert (take.state, take.cancel_answer) == (
@@ -181,7 +193,7 @@ def test_only_the_providers_own_status_makes_a_sent_take_canceled(fake_providers
     assert held_for(take.pk) == Decimal("2.00")
 
     fake_providers.state = State.CANCELED
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.CANCELED
     assert take.error_message == "Canceled: Fake Always confirmed it stopped the job."
@@ -191,9 +203,9 @@ def test_only_the_providers_own_status_makes_a_sent_take_canceled(fake_providers
 def test_a_job_that_finished_before_the_cancel_reached_it_is_not_asked(fake_providers, shot):
     # Runway's and Seedance's cancel call deletes a finished job, video and all.
     take = sent_take(shot, "fake-always")
-    actions.take_cancel(take=take)
+    take_cancel(take=take)
     fake_providers.state = State.SUCCEEDED
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert fake_providers.count("cancel") == 0
     assert take.state == TakeState.DOWNLOADING
@@ -201,19 +213,19 @@ def test_a_job_that_finished_before_the_cancel_reached_it_is_not_asked(fake_prov
 
 def test_a_cancel_while_sending_is_passed_on_once_the_provider_has_it(fake_providers, shot):
     take = sent_take(shot, "fake-always", state=TakeState.SUBMITTING)
-    actions.take_cancel(take=take)
+    take_cancel(take=take)
     take.refresh_from_db()
     assert (take.state, take.cancel_requested) == (TakeState.SUBMITTING, True)
     assert "is being sent now" in take.cancel_progress
-    assert pipeline.move(take.pk, TakeState.SUBMITTING, TakeState.RUNNING, remote_id="job-1")
-    pipeline.take_follow(take.pk)
+    assert move(take.pk, TakeState.SUBMITTING, TakeState.RUNNING, remote_id="job-1")
+    take_follow(take.pk)
     assert fake_providers.count("cancel") == 1
 
 
 def test_a_cancel_while_the_provider_was_busy_ends_the_take_free(fake_providers, shot):
     take = sent_take(shot, "fake-always", state=TakeState.SUBMITTING, submit_attempts=1)
-    actions.take_cancel(take=take)
-    pipeline._submit_later(Take.objects.get(pk=take.pk), Transient("Too many requests"))
+    take_cancel(take=take)
+    _submit_later(Take.objects.get(pk=take.pk), Transient("Too many requests"))
     take.refresh_from_db()
     assert take.state == TakeState.CANCELED
     assert held_for(take.pk) == 0 and charged_for(take.pk) == 0
@@ -225,7 +237,7 @@ def test_a_cancel_while_the_provider_was_busy_ends_the_take_free(fake_providers,
 def test_a_take_being_saved_cannot_be_canceled(fake_providers, shot):
     take = sent_take(shot, "fake-always", state=TakeState.DOWNLOADING)
     with pytest.raises(ValidationError) as error:
-        actions.take_cancel(take=take)
+        take_cancel(take=take)
     assert error.value.messages == [
         "The provider already finished this take: it is being saved, and is charged."
     ]

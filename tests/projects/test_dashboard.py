@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.dashboard import Period, safe_cell
 from projects.models import LedgerEntry, LedgerKind, Role, Take, TakeState
-from projects.money import budget_refund
+from projects.selectors.dashboard import Period, safe_cell
+from projects.services.money import budget_refund
 from tests.factories import (
     MembershipFactory,
     ProjectFactory,
@@ -19,8 +19,6 @@ from tests.factories import (
     UserFactory,
     paid_take,
 )
-
-pytestmark = pytest.mark.urls("tests.projects.dashboard_urls")
 
 URL = "/projects/dashboard/"
 D = Decimal

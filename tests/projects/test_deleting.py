@@ -8,11 +8,20 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from projects import services
-from projects.books import books_out_of_balance
-from projects.generation import actions, pipeline
 from projects.images import clean_uploaded_image
 from projects.models import LedgerEntry, Project, RateCard, Scene, Shot, Take, TakeState
+from projects.pipeline.download import take_download
+from projects.pipeline.follow import take_follow
+from projects.pipeline.submit import take_submit
+from projects.selectors.books import books_out_of_balance
+from projects.services.projects import project_archive
+from projects.services.shot_media import (
+    reference_add,
+    shot_set_hero_frame,
+    shot_set_last_frame,
+    shot_set_voice_sample,
+)
+from projects.services.takes import take_request
 from projects.views.access import ARCHIVED
 from providers.previz.tasks import render_job
 from tests.factories import (
@@ -53,11 +62,11 @@ def render_queue(settings, media_root):
 
 def run_take(take, queue, media_root) -> Take:
     """A worker's whole path for a previz take: submit, render, follow, download."""
-    pipeline.take_submit(take.pk)
+    take_submit(take.pk)
     while queue:
         render_job(queue.pop(0), str(media_root / "previz-jobs"))
-    pipeline.take_follow(take.pk)
-    pipeline.take_download(take.pk)
+    take_follow(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     return take
 
@@ -102,7 +111,7 @@ def test_an_archived_project_leaves_the_list_for_the_archived_section(
     client, owner, editor, project, spent
 ):
     MembershipFactory(project=ProjectFactory(name="Harbour Lights"), user=owner)
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(owner)
 
     response = client.get(reverse("projects:list"))
@@ -120,7 +129,7 @@ def test_an_archived_project_leaves_the_list_for_the_archived_section(
 
 
 def test_an_archived_project_is_view_only_for_its_owner(client, owner, project, scene, spent):
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(owner)
 
     html = client.get(reverse("projects:storyboard", args=[project.pk])).content.decode()
@@ -138,7 +147,7 @@ def test_an_archived_project_is_view_only_for_its_owner(client, owner, project, 
 
 
 def test_owners_restore_an_archived_project(client, owner, project, spent):
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(owner)
 
     response = client.post(reverse("projects:restore", args=[project.pk]), follow=True)
@@ -152,7 +161,7 @@ def test_owners_restore_an_archived_project(client, owner, project, spent):
 
 @pytest.mark.parametrize("who", ["editor", "viewer"])
 def test_editors_and_viewers_cannot_restore(client, request, owner, project, spent, who):
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(request.getfixturevalue(who))
 
     response = client.post(reverse("projects:restore", args=[project.pk]))
@@ -170,7 +179,7 @@ def test_restoring_a_live_project_says_it_is_not_archived(client, owner, project
 
 
 def test_staff_restore_archived_projects_in_the_admin(client, owner, project, spent):
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(
@@ -185,7 +194,7 @@ def test_staff_restore_archived_projects_in_the_admin(client, owner, project, sp
 
 
 def test_the_dashboard_keeps_counting_an_archived_projects_money(client, owner, project, spent):
-    services.project_archive(project=project, user=owner)
+    project_archive(project=project, user=owner)
     client.force_login(owner)
     response = client.get(reverse("projects:dashboard"))
     assert response.context["data"].total == Decimal("1.50")
@@ -196,9 +205,9 @@ def test_a_take_in_flight_on_an_archived_project_settles_normally(
 ):
     RateCard.objects.filter(model="previz").update(price=Decimal("2"))  # so its hold is money
     shot = previz_shot(scene)
-    take = actions.take_request(shot=shot, user=owner)
+    take = take_request(shot=shot, user=owner)
     with django_capture_on_commit_callbacks(execute=False):
-        pipeline.take_submit(take.pk)  # the provider has it: archiving does not stop it
+        take_submit(take.pk)  # the provider has it: archiving does not stop it
     client.force_login(owner)
     delete(client, project)
     project.refresh_from_db()
@@ -225,14 +234,14 @@ def test_deleting_a_project_that_never_moved_money_leaves_no_file_behind(
     django_capture_on_commit_callbacks,
 ):
     shot = previz_shot(scene)
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
-    services.shot_set_last_frame(shot=shot, image=clean_uploaded_image(png_upload()))
-    services.shot_set_voice_sample(
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_last_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_voice_sample(
         shot=shot, sample=ContentFile(b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(64), "voice.wav")
     )
-    services.reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
+    reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
     with django_capture_on_commit_callbacks(execute=False):
-        take = run_take(actions.take_request(shot=shot, user=owner), render_queue, media_root)
+        take = run_take(take_request(shot=shot, user=owner), render_queue, media_root)
     assert take.state == TakeState.SUCCEEDED  # a free previz take: $0 moved
     kinds = {path.split("/")[0] for path in files_in(media_root)}
     assert kinds == {"images", "takes", "previz-jobs"}
@@ -249,7 +258,7 @@ def test_deleting_a_project_that_never_moved_money_leaves_no_file_behind(
 def test_a_project_with_a_free_take_in_flight_is_not_deleted(
     client, owner, project, scene, render_queue
 ):
-    take = actions.take_request(shot=previz_shot(scene), user=owner)
+    take = take_request(shot=previz_shot(scene), user=owner)
     client.force_login(owner)
 
     response = delete(client, project)
@@ -309,7 +318,7 @@ def test_deleting_a_shot_deletes_its_takes_files(
     shot = previz_shot(scene)
     keep = ShotFactory(scene=scene, label="1B")
     with django_capture_on_commit_callbacks(execute=False):
-        take = run_take(actions.take_request(shot=shot, user=editor), render_queue, media_root)
+        take = run_take(take_request(shot=shot, user=editor), render_queue, media_root)
     keep.hero_frame.save("keep.jpg", ContentFile(b"x"), save=True)
     other_files = {keep.hero_frame.name}
     assert take.video and take.poster and take.thumbnail
@@ -326,7 +335,7 @@ def test_archiving_cancels_takes_the_provider_never_received_and_releases_them(
     client, owner, project, scene
 ):
     RateCard.objects.filter(model="previz").update(price=Decimal("2"))  # so its hold is money
-    waiting = actions.take_request(shot=previz_shot(scene), user=owner)
+    waiting = take_request(shot=previz_shot(scene), user=owner)
     assert waiting.state == TakeState.QUEUED and waiting.estimated_cost > 0
     client.force_login(owner)
 

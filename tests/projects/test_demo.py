@@ -28,7 +28,7 @@ def test_running_the_demo_twice_keeps_one_project():
 
 
 def test_the_demo_shows_models_other_than_previz():
-    from projects.shot_design import shot_preview
+    from projects.selectors.design import shot_preview
 
     _, project, _ = create_demo(username="demo", password="a-demo-pass-1")
     veo = project.shots.get(target_model="veo-3.1")

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from projects.generation.requests import generation_request, request_snapshot
-from projects.shot_spec import shot_spec
+from projects.pipeline.requests import generation_request
+from projects.selectors.shot_spec import shot_spec
+from projects.selectors.snapshots import request_snapshot
 from tests.factories import shot_form_data
 from tests.projects.test_uploads import BAD_FILES, error_under
 
@@ -75,7 +76,7 @@ def test_removing_the_last_frame_deletes_its_files(
 
 
 def test_the_take_request_carries_both_frames_in_order(framed, editor):
-    from projects.generation.actions import take_request
+    from projects.services.takes import take_request
 
     snapshot = request_snapshot(framed)
     assert [image["role"] for image in snapshot["input_images"]] == ["first_frame", "last_frame"]

@@ -9,14 +9,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.books import books_out_of_balance
-from projects.generation import actions, pipeline
 from projects.models import LedgerEntry, LedgerKind, Shot, ShotStatus, Take, TakeState
-from projects.money import charged_for, held_for
+from projects.pipeline import download
+from projects.pipeline.download import take_download
+from projects.pipeline.follow import MAX_POLL_ERRORS, take_follow
+from projects.selectors.books import books_out_of_balance
+from projects.selectors.money import charged_for, held_for
+from projects.services.takes import take_fetch_again
 from providers.base import ProviderError, State, Transient
 from tests.projects.fakes import install, sent_take
-
-pytestmark = pytest.mark.urls("tests.projects.dashboard_urls")
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def script(settings):
 def finished_at_provider(shot, provider="fake-always") -> Take:
     """A take the provider reports done (with its own price): the studio is fetching it."""
     take = sent_take(shot, provider)
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.DOWNLOADING
     return take
@@ -40,7 +41,7 @@ def lost(shot, script, error=None, provider="fake-always") -> Take:
         "The result is no longer at the provider (HTTP 403): its link has probably expired."
     )
     take = finished_at_provider(shot, provider)
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     return take
 
@@ -73,9 +74,9 @@ def test_a_result_that_is_not_a_video_is_lost(shot, script, tmp_path, monkeypatc
     def unreadable(path):
         raise InvalidVideo("ffprobe found no video stream.")
 
-    monkeypatch.setattr(pipeline, "probe", unreadable)
+    monkeypatch.setattr(download, "probe", unreadable)
     take = finished_at_provider(shot)
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.RESULT_LOST
     assert take.error_message == "ffprobe found no video stream."
@@ -84,7 +85,7 @@ def test_a_result_that_is_not_a_video_is_lost(shot, script, tmp_path, monkeypatc
 def test_success_with_no_link_is_a_lost_result(shot, script):
     script.result_url = ""
     take = finished_at_provider(shot)
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.RESULT_LOST
     assert take.error_message == "The provider reported the video finished but gave no link to it."
@@ -94,8 +95,8 @@ def test_success_with_no_link_is_a_lost_result(shot, script):
 def test_download_hiccups_end_in_a_lost_result_after_the_last_try(shot, script):
     script.download_error = Transient("Download interrupted: connection reset")
     take = finished_at_provider(shot)
-    for _ in range(pipeline.MAX_POLL_ERRORS):
-        pipeline.take_download(take.pk)
+    for _ in range(MAX_POLL_ERRORS):
+        take_download(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.RESULT_LOST
     assert charged_for(take.pk) == Decimal("1.75")
@@ -111,12 +112,12 @@ def test_fetch_again_saves_the_video_and_charges_nothing_more(
     script.download_error = None  # the provider serves it again
     Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.REVIEW)  # earlier takes to review
     with django_capture_on_commit_callbacks() as enqueued:
-        take = actions.take_fetch_again(take=take)
+        take = take_fetch_again(take=take)
     assert len(enqueued) == 1  # the download task
     assert Shot.objects.get(pk=shot.pk).status == ShotStatus.GENERATING
     assert (take.state, take.error_message, take.finished_at) == (TakeState.DOWNLOADING, "", None)
     assert take.downloading_at == first_seen  # the link's age still counts from the first time
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
 
     assert take.state == TakeState.SUCCEEDED and take.video
@@ -128,9 +129,9 @@ def test_fetch_again_saves_the_video_and_charges_nothing_more(
 
 def test_fetch_again_twice_at_once_moves_the_take_once(shot, script):
     take = lost(shot, script)
-    actions.take_fetch_again(take=take)
+    take_fetch_again(take=take)
     with pytest.raises(ValidationError):
-        actions.take_fetch_again(take=take)  # the stale copy a second click holds
+        take_fetch_again(take=take)  # the stale copy a second click holds
 
 
 def test_after_the_links_lifetime_only_retry_is_offered(client, editor, project, shot, script):

@@ -9,9 +9,17 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects import money
-from projects.generation import actions, pipeline
 from projects.models import LedgerEntry, Project, RateCard, Take, TakeState
+from projects.selectors.money import budget_warning, held_for
+from projects.services.money import (
+    BudgetExceeded,
+    budget_refund,
+    budget_release,
+    budget_reserve,
+    budget_settle,
+)
+from projects.services.take_states import move
+from projects.services.takes import take_cancel, take_mark_failed, take_request
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
 
 
@@ -39,7 +47,7 @@ def budget_shot(editor, project, scene):
 
 
 def test_a_take_holds_its_worst_case_cost(editor, project, budget_shot):
-    take = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    take = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert take.estimated_cost == Decimal("0.5")
     project.refresh_from_db()
     assert (project.reserved, project.spent) == (Decimal("0.5"), Decimal(0))
@@ -48,9 +56,9 @@ def test_a_take_holds_its_worst_case_cost(editor, project, budget_shot):
 
 def test_over_budget_is_refused_with_the_numbers(editor, project, budget_shot):
     for _ in range(4):
-        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+        take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+        take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         "This take would cost up to $0.50 but only $0.00 of the project's $2.00 budget is left."
     ]
@@ -59,23 +67,23 @@ def test_over_budget_is_refused_with_the_numbers(editor, project, budget_shot):
 
 
 def test_failure_releases_and_success_spends(editor, project, budget_shot):
-    failed = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    actions.take_cancel(take=failed)
+    failed = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    take_cancel(take=failed)
     project.refresh_from_db()
     assert project.reserved == 0
-    kept = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    pipeline.move(kept.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.42"))
+    kept = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    move(kept.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.42"))
     project.refresh_from_db()
     assert (project.reserved, project.spent) == (Decimal(0), Decimal("0.42"))
     assert_ledger_matches(project)
 
 
 def test_needs_check_keeps_the_hold_until_a_person_decides(editor, project, budget_shot):
-    take = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    pipeline.move(take.pk, TakeState.QUEUED, TakeState.NEEDS_CHECK)
+    take = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    move(take.pk, TakeState.QUEUED, TakeState.NEEDS_CHECK)
     project.refresh_from_db()
     assert project.reserved == Decimal("0.5")
-    actions.take_mark_failed(take=Take.objects.get(pk=take.pk))
+    take_mark_failed(take=Take.objects.get(pk=take.pk))
     project.refresh_from_db()
     assert project.reserved == 0
     assert_ledger_matches(project)
@@ -83,11 +91,11 @@ def test_needs_check_keeps_the_hold_until_a_person_decides(editor, project, budg
 
 def test_the_warning_starts_at_80_percent(editor, project, budget_shot):
     for _ in range(3):
-        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    assert money.budget_warning(project) == ""
-    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+        take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    assert budget_warning(project) == ""
+    take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     project.refresh_from_db()
-    assert money.budget_warning(project) == (
+    assert budget_warning(project) == (
         "100 % of the $2.00 budget is spent or held ($0.00 spent, $2.00 held for running takes)."
     )
 
@@ -131,19 +139,19 @@ def test_any_sequence_keeps_the_ledger_and_columns_equal(editor, project, scene,
             project.refresh_from_db()
             room = project.budget - project.spent - project.reserved
             try:
-                money.budget_reserve(project=project, take=take, amount=amount)
+                budget_reserve(project=project, take=take, amount=amount)
                 assert amount <= room  # a hold is only granted when it fits
-            except money.BudgetExceeded:
+            except BudgetExceeded:
                 assert amount > room
         elif action == "settle":
-            money.budget_settle(take=take, actual=amount)
+            budget_settle(take=take, actual=amount)
         elif action == "release":
-            money.budget_release(take=take, note="test")
+            budget_release(take=take, note="test")
         else:
-            money.budget_refund(take=take, amount=amount, note="test")
+            budget_refund(take=take, amount=amount, note="test")
         assert_ledger_matches(project)
         for other in takes:
-            assert money.held_for(other.pk) >= 0
+            assert held_for(other.pk) >= 0
     Take.objects.filter(shot=shot).delete()
     shot.delete()
 
@@ -164,7 +172,7 @@ def test_fifty_generate_requests_against_a_budget_for_ten():
     def generate(shot):
         try:
             barrier.wait(timeout=30)
-            actions.take_request(shot=shot, user=membership.user)
+            take_request(shot=shot, user=membership.user)
             result = "accepted"
         except ValidationError as error:
             result = error.messages[0]
@@ -191,9 +199,9 @@ def test_fifty_generate_requests_against_a_budget_for_ten():
 def test_a_scene_budget_caps_its_own_shots(editor, project, scene, budget_shot):
     scene.budget = Decimal("0.60")
     scene.save()
-    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+        take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         f"This take would cost up to $0.50 but only $0.10 of scene {scene.number}'s $0.60 "
         "budget is left."
@@ -201,17 +209,17 @@ def test_a_scene_budget_caps_its_own_shots(editor, project, scene, budget_shot):
     project.refresh_from_db()
     assert project.reserved == Decimal("0.5")  # the refused hold left nothing behind
     other_scene = SceneFactory(project=project)
-    actions.take_request(shot=ShotFactory(scene=other_scene, duration_seconds=5), user=editor)
+    take_request(shot=ShotFactory(scene=other_scene, duration_seconds=5), user=editor)
 
 
 def test_a_monthly_quota_caps_a_member(editor, project, budget_shot):
     from projects.models import Membership, MemberSpend
 
     Membership.objects.filter(project=project, user=editor).update(monthly_quota=Decimal("1.00"))
-    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+        take_request(shot=budget_shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [
         "This take would cost up to $0.50 but only $0.00 of your $1.00 monthly quota on this "
         "project is left."
@@ -224,10 +232,10 @@ def test_scene_and_member_figures_follow_the_ledger(editor, project, scene, budg
     from projects.models import Membership, MemberSpend, Scene
 
     Membership.objects.filter(project=project, user=editor).update(monthly_quota=Decimal("9"))
-    done = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    dropped = actions.take_request(shot=budget_shot, user=editor, allow_duplicate=True)
-    pipeline.move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.3"))
-    actions.take_cancel(take=dropped)
+    done = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    dropped = take_request(shot=budget_shot, user=editor, allow_duplicate=True)
+    move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.3"))
+    take_cancel(take=dropped)
     scene = Scene.objects.get(pk=scene.pk)
     row = MemberSpend.objects.get(project=project, user=editor)
     for holder in (scene, row):

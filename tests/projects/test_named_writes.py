@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects import services, shot_design
 from projects.admin import ProjectAdmin, ShotAdmin
-from projects.books import books_out_of_balance
 from projects.forms import ShotCardForm, ShotForm
 from projects.images import clean_uploaded_image
 from projects.models import Project, Scene, Shot, ShotStatus, Take, TakeState
-from projects.money import budget_reserve
+from projects.selectors.books import books_out_of_balance
+from projects.services import design as design_writes
+from projects.services.money import budget_reserve
+from projects.services.shot_media import shot_remove_voice_sample, shot_set_hero_frame
 from providers.presets import PRESETS
 from tests.factories import ShotFactory, UserFactory, paid_take, shot_form_data
 from tests.html import form_data
@@ -39,7 +40,7 @@ def hold_a_take(shot, number=9, amount="3.00") -> Take:
 
 
 def worker_moves_status(shot, status=ShotStatus.REVIEW):
-    # As projects.generation.pipeline._shot_after_take does when the last take finishes.
+    # As projects.services.take_states.shot_after_take does when the last take finishes.
     Shot.objects.filter(pk=shot.pk).update(status=status)
 
 
@@ -106,8 +107,8 @@ def test_a_new_hero_frame_keeps_the_status_and_the_circled_take(project, scene, 
     worker_moves_status(shot)
     Shot.objects.filter(pk=shot.pk).update(circled_take=take)
 
-    services.shot_set_hero_frame(shot=stale, image=clean_uploaded_image(png_upload()))
-    services.shot_remove_voice_sample(shot=stale)
+    shot_set_hero_frame(shot=stale, image=clean_uploaded_image(png_upload()))
+    shot_remove_voice_sample(shot=stale)
 
     shot.refresh_from_db()
     assert shot.hero_frame and (shot.status, shot.circled_take_id) == ("review", take.pk)
@@ -118,7 +119,7 @@ def test_applying_a_preset_keeps_the_status_a_worker_moved(
 ):
     shot = ShotFactory(scene=scene, status=ShotStatus.GENERATING)
     client.force_login(editor)
-    meanwhile(shot_design, "preset_values", lambda: worker_moves_status(shot))
+    meanwhile(design_writes, "preset_values", lambda: worker_moves_status(shot))
     url = reverse("projects:shot-apply-preset", args=[project.pk, shot.pk])
     client.post(url, {"preset": PRESETS[0].slug})
     assert Shot.objects.get(pk=shot.pk).status == ShotStatus.REVIEW

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import services, urls
+from projects import urls
 from projects.images import clean_uploaded_image
 from projects.models import (
     LedgerEntry,
@@ -33,7 +33,14 @@ from projects.models import (
     TakeState,
     TeamPreset,
 )
-from projects.shot_spec import shot_spec
+from projects.selectors.shot_spec import shot_spec
+from projects.services.projects import member_change_role, project_archive
+from projects.services.shot_media import (
+    reference_add,
+    shot_set_hero_frame,
+    shot_set_last_frame,
+    shot_set_voice_sample,
+)
 from providers import catalog
 from providers.presets import PRESETS
 from tests.factories import (
@@ -171,12 +178,12 @@ def shot_post(shot: Shot, **changes) -> dict:
 
 @pytest.fixture
 def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
-    services.shot_set_last_frame(shot=shot, image=clean_uploaded_image(png_upload()))
-    services.shot_set_voice_sample(
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_last_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_voice_sample(
         shot=shot, sample=ContentFile(b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(64), "voice.wav")
     )
-    reference = services.reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
+    reference = reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
     preset = services_team_preset(shot, owner)
     shot.status = ShotStatus.READY
     shot.save()
@@ -236,7 +243,7 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
 
 
 def services_team_preset(shot: Shot, user) -> TeamPreset:
-    from projects.shot_design import team_preset_save
+    from projects.services.design import team_preset_save
 
     return team_preset_save(shot=shot, name="House look", user=user)
 
@@ -418,7 +425,7 @@ VIEWS = [r for r in ROUTES if r.method == "GET" and r.need == "view"]
 def test_an_archived_project_refuses_every_change(client, world, route, actor, media_root):
     from projects.views.access import ARCHIVED
 
-    services.project_archive(project=world.project, user=world.actors["owner"])
+    project_archive(project=world.project, user=world.actors["owner"])
     client.force_login(world.actors[actor])
     before = snapshot(media_root)
 
@@ -432,7 +439,7 @@ def test_an_archived_project_refuses_every_change(client, world, route, actor, m
 @pytest.mark.parametrize("actor", ["viewer", "owner"])
 @pytest.mark.parametrize("route", VIEWS, ids=ids(VIEWS))
 def test_an_archived_project_can_still_be_looked_at(client, world, route, actor):
-    services.project_archive(project=world.project, user=world.actors["owner"])
+    project_archive(project=world.project, user=world.actors["owner"])
     client.force_login(world.actors[actor])
     assert request(client, route, world).status_code == route.ok
 
@@ -445,10 +452,10 @@ def other(db):
     membership = MembershipFactory(project=project, role=Role.OWNER)
     scene = SceneFactory(project=project)
     shot = ShotFactory(scene=scene)
-    services.shot_set_hero_frame(
+    shot_set_hero_frame(
         shot=shot, image=clean_uploaded_image(SimpleUploadedFile("b.png", image_bytes("PNG")))
     )
-    reference = services.reference_add(
+    reference = reference_add(
         shot=shot, image=clean_uploaded_image(SimpleUploadedFile("b.png", image_bytes("PNG")))
     )
     preset = services_team_preset(shot, membership.user)
@@ -600,7 +607,7 @@ def test_the_last_owner_keeps_the_role_when_the_service_is_asked_to_demote(proje
 
     me = owner_membership(project, owner)
     with pytest.raises(ValidationError):
-        services.member_change_role(membership=me, role=Role.VIEWER)
+        member_change_role(membership=me, role=Role.VIEWER)
     me.refresh_from_db()
     assert me.role == Role.OWNER
 

@@ -9,8 +9,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from projects.generation import actions, pipeline
 from projects.models import Shot, ShotStatus, Take, TakeState
+from projects.pipeline.download import take_download
+from projects.pipeline.follow import take_follow
+from projects.pipeline.submit import take_submit
+from projects.pipeline.sweeper import sweep
+from projects.services.takes import (
+    scene_generate,
+    take_cancel,
+    take_circle,
+    take_request,
+    take_retry,
+)
 from providers.media import probe
 from providers.previz.tasks import render_job
 from tests.factories import ShotFactory
@@ -43,24 +53,24 @@ def shot(scene):
 def test_a_take_goes_from_request_to_a_playable_video(
     editor, shot, render_queue, media_root, django_capture_on_commit_callbacks
 ):
-    take = actions.take_request(shot=shot, user=editor)
+    take = take_request(shot=shot, user=editor)
     assert (take.state, take.number, take.model, take.estimated_cost) == ("queued", 1, "previz", 0)
     assert Shot.objects.get(pk=shot.pk).status == ShotStatus.GENERATING
 
-    pipeline.take_submit(take.pk)
+    take_submit(take.pk)
     take.refresh_from_db()
     assert (take.state, take.remote_id) == (TakeState.RUNNING, f"take-{take.pk}")
     assert take.submitting_at and take.running_at
 
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.RUNNING  # the render worker has not run yet
 
     run_renders(render_queue, media_root)
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.DOWNLOADING
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
 
     assert take.state == TakeState.SUCCEEDED
@@ -73,7 +83,7 @@ def test_a_take_goes_from_request_to_a_playable_video(
 
 
 def test_the_take_freezes_what_was_asked(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
+    take = take_request(shot=shot, user=editor)
     shot.subject = "Someone else entirely"
     shot.save()
     take.refresh_from_db()
@@ -90,9 +100,9 @@ def test_the_take_freezes_what_was_asked(editor, shot, render_queue):
 
 
 def test_submitting_twice_sends_once(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.take_submit(take.pk)
-    pipeline.take_submit(take.pk)  # a redelivered message
+    take = take_request(shot=shot, user=editor)
+    take_submit(take.pk)
+    take_submit(take.pk)  # a redelivered message
     assert len(render_queue) == 1
     assert Take.objects.get(pk=take.pk).submit_attempts == 1
 
@@ -100,7 +110,7 @@ def test_submitting_twice_sends_once(editor, shot, render_queue):
 def test_a_shot_with_preflight_problems_is_refused(editor, scene, render_queue):
     shot = ShotFactory(scene=scene, duration_seconds=30)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=shot, user=editor)
+        take_request(shot=shot, user=editor)
     assert "duration_seconds" in error.value.message_dict
     assert not Take.objects.exists()
 
@@ -108,7 +118,7 @@ def test_a_shot_with_preflight_problems_is_refused(editor, scene, render_queue):
 def test_a_model_without_a_provider_is_refused_with_the_reason(editor, scene, render_queue):
     shot = ShotFactory(scene=scene, target_model="kling-2.6-std", duration_seconds=5)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=shot, user=editor)
+        take_request(shot=shot, user=editor)
     assert error.value.messages == [
         "Kling 2.6 Standard is not connected in this studio yet: an admin needs to set up its "
         "provider."
@@ -118,44 +128,44 @@ def test_a_model_without_a_provider_is_refused_with_the_reason(editor, scene, re
 def test_a_claim_that_never_came_back_needs_a_check_and_is_not_resent(
     editor, shot, render_queue, settings
 ):
-    take = actions.take_request(shot=shot, user=editor)
+    take = take_request(shot=shot, user=editor)
     # The worker claimed it and died before the provider answered.
     Take.objects.filter(pk=take.pk).update(
         state=TakeState.SUBMITTING, submitting_at=timezone.now() - timedelta(minutes=10)
     )
-    counts = pipeline.sweep()
+    counts = sweep()
     take.refresh_from_db()
     assert counts["needs_check"] == 1
     assert take.state == TakeState.NEEDS_CHECK
     assert "It was not sent again." in take.error_message
-    pipeline.take_submit(take.pk)
+    take_submit(take.pk)
     assert render_queue == []
     assert Shot.objects.get(pk=shot.pk).status == ShotStatus.READY
 
 
 def test_the_sweeper_leases_due_takes_once(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
+    take = take_request(shot=shot, user=editor)
     Take.objects.filter(pk=take.pk).update(next_poll_at=timezone.now() - timedelta(seconds=1))
-    assert pipeline.sweep()["queued"] == 1
-    assert pipeline.sweep()["queued"] == 0  # leased: not enqueued again until the lease ends
+    assert sweep()["queued"] == 1
+    assert sweep()["queued"] == 0  # leased: not enqueued again until the lease ends
     Take.objects.filter(pk=take.pk).update(next_poll_at=timezone.now() - timedelta(seconds=1))
-    assert pipeline.sweep()["queued"] == 1
+    assert sweep()["queued"] == 1
 
 
 def test_cancel_before_sending_never_sends(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
-    actions.take_cancel(take=take)
-    pipeline.take_submit(take.pk)
+    take = take_request(shot=shot, user=editor)
+    take_cancel(take=take)
+    take_submit(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.CANCELED
     assert render_queue == []
 
 
 def test_cancel_while_running_cancels_at_the_provider(editor, shot, render_queue, media_root):
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.take_submit(take.pk)
-    actions.take_cancel(take=Take.objects.get(pk=take.pk))
-    pipeline.take_follow(take.pk)  # asks previz to stop; only its own status ends the take
+    take = take_request(shot=shot, user=editor)
+    take_submit(take.pk)
+    take_cancel(take=Take.objects.get(pk=take.pk))
+    take_follow(take.pk)  # asks previz to stop; only its own status ends the take
     take.refresh_from_db()
     assert (take.state, take.cancel_answer) == (
         TakeState.RUNNING,
@@ -163,7 +173,7 @@ def test_cancel_while_running_cancels_at_the_provider(editor, shot, render_queue
     )
     assert take.cancel_sent_at is not None
     run_renders(render_queue, media_root)  # the renderer sees the cancel flag
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.CANCELED
     assert take.error_message == "Canceled: Previz confirmed it stopped the job."
@@ -171,36 +181,36 @@ def test_cancel_while_running_cancels_at_the_provider(editor, shot, render_queue
 
 
 def test_retry_makes_a_new_take_from_the_same_request(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
-    actions.take_cancel(take=take)
-    retry = actions.take_retry(take=Take.objects.get(pk=take.pk), user=editor)
+    take = take_request(shot=shot, user=editor)
+    take_cancel(take=take)
+    retry = take_retry(take=Take.objects.get(pk=take.pk), user=editor)
     assert (retry.number, retry.retry_of, retry.prompt) == (2, take, take.prompt)
 
 
 def test_a_running_take_cannot_be_retried(editor, shot, render_queue):
-    take = actions.take_request(shot=shot, user=editor)
+    take = take_request(shot=shot, user=editor)
     with pytest.raises(ValidationError) as error:
-        actions.take_retry(take=take, user=editor)
+        take_retry(take=take, user=editor)
     assert error.value.messages == ["Only a finished take that did not succeed can be retried."]
 
 
 def test_circle_one_take_per_shot(editor, shot, render_queue, media_root):
     first = finished_take(editor, shot, render_queue, media_root)
     second = finished_take(editor, shot, render_queue, media_root)
-    actions.take_circle(take=first)
-    actions.take_circle(take=second)
+    take_circle(take=first)
+    take_circle(take=second)
     assert Shot.objects.get(pk=shot.pk).circled_take == second
-    actions.take_circle(take=second)
+    take_circle(take=second)
     assert Shot.objects.get(pk=shot.pk).circled_take is None
 
 
 def test_a_corrupt_result_is_a_lost_result_with_a_message(editor, shot, render_queue, media_root):
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.take_submit(take.pk)
+    take = take_request(shot=shot, user=editor)
+    take_submit(take.pk)
     run_renders(render_queue, media_root)
     (media_root / "previz-jobs" / f"take-{take.pk}" / "out.mp4").write_bytes(b"not a video")
-    pipeline.take_follow(take.pk)
-    pipeline.take_download(take.pk)
+    take_follow(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     # The provider made it (a paid one would have billed it): not a failed generation.
     assert (take.state, take.error_kind) == (TakeState.RESULT_LOST, "result_lost")
@@ -213,17 +223,17 @@ def test_scene_batch_generates_only_ready_shots(editor, scene, render_queue):
     ready = ShotFactory(scene=scene, label="1A", status=ShotStatus.READY, duration_seconds=2)
     ShotFactory(scene=scene, label="1B", status=ShotStatus.DRAFT)
     broken = ShotFactory(scene=scene, label="1C", status=ShotStatus.READY, duration_seconds=40)
-    result = actions.scene_generate(scene=scene, user=editor)
+    result = scene_generate(scene=scene, user=editor)
     assert [take.shot for take in result.started] == [ready]
     assert list(result.skipped) == [broken.label]
 
 
 def finished_take(user, shot, queue, media_root) -> Take:
-    take = actions.take_request(shot=shot, user=user, allow_duplicate=True)
-    pipeline.take_submit(take.pk)
+    take = take_request(shot=shot, user=user, allow_duplicate=True)
+    take_submit(take.pk)
     run_renders(queue, media_root)
-    pipeline.take_follow(take.pk)
-    pipeline.take_download(take.pk)
+    take_follow(take.pk)
+    take_download(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.SUCCEEDED
     return take
@@ -232,17 +242,17 @@ def finished_take(user, shot, queue, media_root) -> Take:
 def test_a_second_download_of_the_same_take_steps_aside(editor, shot, render_queue, media_root):
     import fcntl
 
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.take_submit(take.pk)
+    take = take_request(shot=shot, user=editor)
+    take_submit(take.pk)
     run_renders(render_queue, media_root)
-    pipeline.take_follow(take.pk)
+    take_follow(take.pk)
     folder = media_root / "takes" / str(take.project_id)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"take-{take.pk}.lock", "a") as busy:
         fcntl.flock(busy, fcntl.LOCK_EX)  # another worker is fetching this take
-        pipeline.take_download(take.pk)
+        take_download(take.pk)
         assert Take.objects.get(pk=take.pk).state == TakeState.DOWNLOADING
-    pipeline.take_download(take.pk)
+    take_download(take.pk)
     assert Take.objects.get(pk=take.pk).state == TakeState.SUCCEEDED
     assert not list(folder.glob("*.part"))
 
@@ -250,8 +260,8 @@ def test_a_second_download_of_the_same_take_steps_aside(editor, shot, render_que
 def test_moving_to_download_leases_the_take_so_the_sweeper_waits(
     editor, shot, render_queue, media_root
 ):
-    take = actions.take_request(shot=shot, user=editor)
-    pipeline.take_submit(take.pk)
+    take = take_request(shot=shot, user=editor)
+    take_submit(take.pk)
     run_renders(render_queue, media_root)
-    pipeline.take_follow(take.pk)
-    assert pipeline.sweep()["downloading"] == 0
+    take_follow(take.pk)
+    assert sweep()["downloading"] == 0

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from projects.generation.registry import provider_by_slug, provider_for_model
-from projects.views.hooks import webhook_token
+from projects.pipeline.webhooks import webhook_token
+from projects.registry import provider_by_slug, provider_for_model
 from studio.models import ProviderAccount
 from tests.factories import UserFactory
 

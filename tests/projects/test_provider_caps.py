@@ -9,10 +9,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import money
-from projects.books import books_out_of_balance
-from projects.generation import actions, pipeline
 from projects.models import LedgerEntry, ProviderSpend, Take, TakeState
+from projects.selectors.books import books_out_of_balance
+from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
+from projects.services.take_states import move
+from projects.services.takes import take_cancel, take_request
 from studio.models import ProviderAccount
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
 from tests.projects.test_money import priced_previz
@@ -44,10 +45,10 @@ def refusal(left: str, cost: str = "0.50", cap: str = "1.20") -> str:
 
 
 def test_takes_beyond_the_cap_are_refused_with_what_is_left(editor, capped):
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+        take_request(shot=capped, user=editor, allow_duplicate=True)
     assert error.value.messages == [refusal("0.20")]
     assert Take.objects.count() == 2
     row = ProviderSpend.objects.get(provider="local")
@@ -55,12 +56,12 @@ def test_takes_beyond_the_cap_are_refused_with_what_is_left(editor, capped):
 
 
 def test_the_cap_is_studio_wide_across_projects(editor, capped):
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
     other = MembershipFactory(role="editor")
     other_shot = ShotFactory(scene=SceneFactory(project=other.project), duration_seconds=5)
-    actions.take_request(shot=other_shot, user=other.user, allow_duplicate=True)
+    take_request(shot=other_shot, user=other.user, allow_duplicate=True)
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=other_shot, user=other.user, allow_duplicate=True)
+        take_request(shot=other_shot, user=other.user, allow_duplicate=True)
     assert error.value.messages == [refusal("0.20")]
 
 
@@ -72,8 +73,8 @@ def test_the_message_names_the_provider_as_in_the_brief(project, shot):
     ProviderSpend.objects.create(
         provider="google-veo", month=timezone.localdate().replace(day=1), spent=Decimal("497")
     )
-    with pytest.raises(money.BudgetExceeded) as error:
-        money.budget_reserve(project=project, take=take, amount=Decimal("3.20"))
+    with pytest.raises(BudgetExceeded) as error:
+        budget_reserve(project=project, take=take, amount=Decimal("3.20"))
     assert str(error.value) == (
         f"Veo's studio-wide cap for {month_name()} is $500.00 and only $3.00 is left; "
         "this take may cost up to $3.20."
@@ -84,8 +85,8 @@ def test_the_message_names_the_provider_as_in_the_brief(project, shot):
 def test_the_generate_button_says_so_before_the_click_and_the_post_is_refused(
     client, editor, project, capped
 ):
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
     client.force_login(editor)
     url = reverse("projects:shot", args=[project.pk, capped.pk])
     html = client.get(url).content.decode()
@@ -104,48 +105,48 @@ def test_the_generate_button_says_so_before_the_click_and_the_post_is_refused(
 def test_a_cap_set_mid_month_counts_what_was_already_spent(editor, project, scene):
     priced_previz()
     shot = ShotFactory(scene=scene, duration_seconds=5)
-    paid = actions.take_request(shot=shot, user=editor, allow_duplicate=True)
-    pipeline.move(paid.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.40"))
-    actions.take_request(shot=shot, user=editor, allow_duplicate=True)  # $0.50 still held
+    paid = take_request(shot=shot, user=editor, allow_duplicate=True)
+    move(paid.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.40"))
+    take_request(shot=shot, user=editor, allow_duplicate=True)  # $0.50 still held
     assert not ProviderSpend.objects.exists()  # no cap, no row
     previz_cap("1.20")
     with pytest.raises(ValidationError) as error:
-        actions.take_request(shot=shot, user=editor, allow_duplicate=True)
+        take_request(shot=shot, user=editor, allow_duplicate=True)
     assert error.value.messages == [refusal("0.30")]
     assert not ProviderSpend.objects.exists()  # a refused hold leaves nothing behind
     previz_cap("1.50")
-    actions.take_request(shot=shot, user=editor, allow_duplicate=True)
+    take_request(shot=shot, user=editor, allow_duplicate=True)
     row = ProviderSpend.objects.get(provider="local")
     assert (row.spent, row.reserved) == (Decimal("0.4"), Decimal("1.0"))
 
 
 def test_settle_release_and_refund_move_the_providers_month(editor, capped):
-    done = actions.take_request(shot=capped, user=editor, allow_duplicate=True)
-    dropped = actions.take_request(shot=capped, user=editor, allow_duplicate=True)
-    pipeline.move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.30"))
-    actions.take_cancel(take=dropped)
-    money.budget_refund(take=Take.objects.get(pk=done.pk), amount=Decimal("0.10"), note="credit")
+    done = take_request(shot=capped, user=editor, allow_duplicate=True)
+    dropped = take_request(shot=capped, user=editor, allow_duplicate=True)
+    move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.30"))
+    take_cancel(take=dropped)
+    budget_refund(take=Take.objects.get(pk=done.pk), amount=Decimal("0.10"), note="credit")
     row = ProviderSpend.objects.get(provider="local")
     assert (row.reserved, row.spent) == (Decimal(0), Decimal("0.2"))
     assert set(LedgerEntry.objects.values_list("provider", flat=True)) == {"local"}
     assert books_out_of_balance() == []
     # Room again: 1.20 - 0.20 spent fits two more.
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
 
 
 def test_a_cap_taken_away_keeps_its_row_following_the_ledger(editor, capped):
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
     ProviderAccount.objects.filter(slug="local").update(monthly_cap=None)
     for _ in range(3):
-        actions.take_request(shot=capped, user=editor, allow_duplicate=True)  # no cap: all accepted
+        take_request(shot=capped, user=editor, allow_duplicate=True)  # no cap: all accepted
     row = ProviderSpend.objects.get(provider="local")
     assert row.reserved == Decimal("2.0")
     assert books_out_of_balance() == []
 
 
 def test_the_books_check_names_a_provider_month_that_disagrees(editor, capped):
-    actions.take_request(shot=capped, user=editor, allow_duplicate=True)
+    take_request(shot=capped, user=editor, allow_duplicate=True)
     ProviderSpend.objects.filter(provider="local").update(reserved=Decimal("7"))
     month = timezone.localdate()
     assert books_out_of_balance() == [
@@ -189,7 +190,7 @@ def test_many_simultaneous_requests_against_a_cap_for_six_accept_six():
     def generate(user, shot):
         try:
             barrier.wait(timeout=30)
-            actions.take_request(shot=shot, user=user)
+            take_request(shot=shot, user=user)
             result = "accepted"
         except ValidationError as error:
             result = error.messages[0]

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from projects import money
-from projects.generation import actions
 from projects.models import LedgerEntry, LedgerKind, Take, TakeState
+from projects.selectors.money import charged_for
+from projects.services.takes import take_refund
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory, paid_take
 from tests.projects.test_money import assert_ledger_matches
 from tests.projects.test_uploads import error_under
@@ -26,7 +26,7 @@ def refund_url(take) -> str:
 
 
 def test_a_refund_comes_off_the_projects_spending(owner, project, take):
-    left = actions.take_refund(take=take, amount=Decimal("0.20"), note="credit 7", user=owner)
+    left = take_refund(take=take, amount=Decimal("0.20"), note="credit 7", user=owner)
     assert left == Decimal("0.30")
     project.refresh_from_db()
     assert project.spent == Decimal("0.30")
@@ -37,9 +37,9 @@ def test_a_refund_comes_off_the_projects_spending(owner, project, take):
 
 
 def test_more_than_is_charged_is_refused_and_nothing_moves(owner, project, take):
-    actions.take_refund(take=take, amount=Decimal("0.40"), note="first", user=owner)
+    take_refund(take=take, amount=Decimal("0.40"), note="first", user=owner)
     with pytest.raises(ValidationError) as refused:
-        actions.take_refund(take=take, amount=Decimal("0.20"), note="second", user=owner)
+        take_refund(take=take, amount=Decimal("0.20"), note="second", user=owner)
     assert refused.value.message_dict == {
         "amount": ["Only $0.10 is charged for this take; refund at most that."]
     }
@@ -60,7 +60,7 @@ def test_a_free_take_has_nothing_to_refund(owner, shot):
         state=TakeState.SUCCEEDED,
     )
     with pytest.raises(ValidationError, match="Nothing is charged for this take"):
-        actions.take_refund(take=free, amount=Decimal("0.01"), note="x", user=owner)
+        take_refund(take=free, amount=Decimal("0.01"), note="x", user=owner)
 
 
 def test_the_owner_records_a_refund_from_the_take_card(client, owner, project, take):
@@ -124,9 +124,7 @@ def test_two_owners_refunding_the_whole_take_at_once_give_it_back_once():
     def refund():
         try:
             barrier.wait(timeout=30)
-            actions.take_refund(
-                take=take, amount=Decimal("0.50"), note="same credit", user=membership.user
-            )
+            take_refund(take=take, amount=Decimal("0.50"), note="same credit", user=membership.user)
             outcomes.append("refunded")
         except ValidationError as error:
             outcomes.append(error.messages[0])
@@ -140,5 +138,5 @@ def test_two_owners_refunding_the_whole_take_at_once_give_it_back_once():
         thread.join(timeout=60)
     assert outcomes.count("refunded") == 1
     assert all("Nothing is charged" in o for o in outcomes if o != "refunded")
-    assert money.charged_for(take.pk) == 0
+    assert charged_for(take.pk) == 0
     assert_ledger_matches(membership.project)

@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from projects.dashboard import Period
 from projects.models import MemberSpend, Take, TakeState
+from projects.selectors.dashboard import Period
 from studio.models import WorkerHeartbeat
 from tests.factories import UserFactory
 from tests.projects.test_take_views import make_take, with_video

@@ -66,16 +66,14 @@ def test_replacing_the_hero_frame_keeps_the_new_file_and_removes_the_old(
 ):
     from django.core.files.storage import default_storage
 
-    from projects import services
     from projects.images import clean_uploaded_image
+    from projects.services.shot_media import shot_set_hero_frame
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+        shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
     first = shot.hero_frame.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.shot_set_hero_frame(
-            shot=shot, image=clean_uploaded_image(png_upload(color=(1, 2, 3)))
-        )
+        shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload(color=(1, 2, 3))))
     assert default_storage.exists(shot.hero_frame.name)
     assert default_storage.exists(shot.hero_thumbnail.name)
     assert not default_storage.exists(first)

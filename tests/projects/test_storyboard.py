@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from projects import services
 from projects.models import Shot
+from projects.services.board import shot_create
+from projects.services.shot_media import shot_set_hero_frame
 from tests.factories import SceneFactory, ShotFactory
 
 
@@ -202,9 +203,9 @@ def test_a_nonsense_move_is_refused_with_a_message(client, editor, project, scen
 
 
 def test_next_shot_label_skips_taken_labels(project, scene):
-    first = services.shot_create(scene=scene)
+    first = shot_create(scene=scene)
     ShotFactory(scene=scene, label=f"{scene.number}B")
-    third = services.shot_create(scene=scene)
+    third = shot_create(scene=scene)
     assert (first.label, third.label) == (f"{scene.number}A", f"{scene.number}C")
 
 
@@ -290,7 +291,7 @@ def test_deleting_a_scene_removes_its_shots_pictures(
     from projects.images import clean_uploaded_image
 
     shot = ShotFactory(scene=scene)
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("projects:scene-delete", args=[project.pk, scene.pk]))

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.generation import pipeline
 from projects.models import Take, TakeEvent, TakeState
+from projects.pipeline.follow import _poll_later, take_follow
+from projects.pipeline.submit import _submit_later
+from projects.services.take_states import move, note
 from providers.base import Transient
 from tests.projects.fakes import install, sent_take
 from tests.projects.test_take_views import make_take
@@ -26,7 +28,7 @@ def card_parts(client, take) -> tuple[str, str]:
 
 def test_a_busy_provider_is_a_note_on_the_take_not_its_error(shot):
     take = make_take(shot, state=TakeState.SUBMITTING, submit_attempts=1)
-    pipeline._submit_later(take, Transient("Request rate has exceeded the RPM limit."))
+    _submit_later(take, Transient("Request rate has exceeded the RPM limit."))
     take.refresh_from_db()
     assert (take.state, take.status_note, take.error_message) == (TakeState.QUEUED, BUSY, "")
     assert list(take.events.values_list("state", "message")) == [(TakeState.QUEUED, BUSY)]
@@ -34,8 +36,8 @@ def test_a_busy_provider_is_a_note_on_the_take_not_its_error(shot):
 
 def test_every_move_clears_the_note_and_is_kept_in_the_history(shot):
     take = make_take(shot, state=TakeState.QUEUED, status_note=BUSY)
-    assert pipeline.move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
-    assert pipeline.move(take.pk, TakeState.SUBMITTING, TakeState.FAILED, error_message="No key.")
+    assert move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
+    assert move(take.pk, TakeState.SUBMITTING, TakeState.FAILED, error_message="No key.")
     take.refresh_from_db()
     assert take.status_note == ""
     assert list(take.events.values_list("state", "message")) == [
@@ -46,18 +48,18 @@ def test_every_move_clears_the_note_and_is_kept_in_the_history(shot):
 
 def test_a_move_that_loses_the_race_writes_no_history(shot):
     take = make_take(shot, state=TakeState.RUNNING)
-    assert not pipeline.move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
+    assert not move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
     assert not TakeEvent.objects.filter(take=take).exists()
 
 
 def test_a_poll_hiccup_is_a_note_until_the_provider_answers_again(shot, settings):
     install(settings)
     take = sent_take(shot, "fake-always")
-    pipeline._poll_later(take, Transient("Read timed out."))
+    _poll_later(take, Transient("Read timed out."))
     take.refresh_from_db()
     hiccup = "No answer from the provider, asking again in 2 s: Read timed out."
     assert take.status_note == hiccup
-    pipeline.take_follow(take.pk)  # the provider answers: still running
+    take_follow(take.pk)  # the provider answers: still running
     take.refresh_from_db()
     assert (take.state, take.status_note) == (TakeState.RUNNING, "")
     assert list(take.events.values_list("message", flat=True)) == [hiccup]
@@ -65,13 +67,13 @@ def test_a_poll_hiccup_is_a_note_until_the_provider_answers_again(shot, settings
 
 def test_the_card_shows_the_note_while_it_is_true_and_the_report_keeps_it(client, viewer, shot):
     take = make_take(shot, state=TakeState.QUEUED)
-    pipeline.note(take.pk, TakeState.QUEUED, BUSY)
+    note(take.pk, TakeState.QUEUED, BUSY)
     client.force_login(viewer)
     head, report = card_parts(client, take)
     assert BUSY in head
 
-    pipeline.move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
-    pipeline.move(take.pk, TakeState.SUBMITTING, TakeState.RUNNING)
+    move(take.pk, TakeState.QUEUED, TakeState.SUBMITTING)
+    move(take.pk, TakeState.SUBMITTING, TakeState.RUNNING)
     head, report = card_parts(client, take)
     assert BUSY not in head
     event = take.events.get(state=TakeState.QUEUED)

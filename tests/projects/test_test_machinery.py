@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from projects.generation import registry
-from projects.generation.registry import provider_by_slug
+from projects.registry import _build, provider_by_slug
 from providers.base import ProviderError
 from tests.support.faults import SlowProvider
 from tests.support.loopback import loopback_server
@@ -40,9 +39,9 @@ def run(code: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def fresh_registry():
-    registry._build.cache_clear()
+    _build.cache_clear()
     yield
-    registry._build.cache_clear()
+    _build.cache_clear()
 
 
 # --- fault injection -------------------------------------------------------------------------
@@ -96,7 +95,7 @@ def test_the_switch_does_nothing_for_a_base_url_off_loopback(
 ):
     monkeypatch.setenv("KLING_BASE_URL", "http://sim.internal:8000/kling")
     settings.PROVIDER_SIMULATOR_DOWNLOADS = True
-    with caplog.at_level(logging.WARNING, logger="projects.generation.registry"):
+    with caplog.at_level(logging.WARNING, logger="projects.registry"):
         kling = provider_by_slug("kling")
     assert kling.simulator_origin == ""
     assert "kling's base URL is not on loopback" in caplog.text

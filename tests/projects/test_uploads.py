@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageFile
 
-from projects import services
 from projects.images import clean_uploaded_image
 from projects.models import ReferenceImage, Shot
+from projects.services.shot_media import reference_add, shot_set_hero_frame
 from tests.factories import image_bytes
 from tests.projects.test_permissions import shot_post
 
@@ -154,7 +154,7 @@ def framed_shot(shot, png_upload):
     shot.notes = "Saved notes"
     shot.camera_notes = "steady"
     shot.save()
-    services.shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
+    shot_set_hero_frame(shot=shot, image=clean_uploaded_image(png_upload()))
     shot.refresh_from_db()
     return shot
 
@@ -426,7 +426,7 @@ def test_a_reference_needs_a_file(client, editor, shot, reference_url):
 
 def test_a_fourth_reference_is_refused(client, editor, shot, reference_url, png_upload):
     for _ in range(3):
-        services.reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
+        reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
     client.force_login(editor)
     response = post_reference(client, reference_url, png_upload())
     assert response.status_code == 422

@@ -115,10 +115,10 @@ def test_owners_keep_their_forms(client, owner, pages, page, control):
 
 
 def test_an_owner_of_an_archived_project_is_view_only_but_may_restore(client, owner, pages):
-    from projects import services
     from projects.models import Project
+    from projects.services.projects import project_archive
 
-    services.project_archive(project=Project.objects.get(), user=owner)
+    project_archive(project=Project.objects.get(), user=owner)
     client.force_login(owner)
     for page in ("storyboard", "shot", "scene", "settings", "members"):
         response = client.get(pages[page])

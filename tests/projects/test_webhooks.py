@@ -17,10 +17,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.generation.registry import provider_by_slug, provider_options
-from projects.generation.requests import request_options
 from projects.models import Take, TakeState
-from projects.views.hooks import webhook_token
+from projects.pipeline.requests import request_options
+from projects.pipeline.webhooks import webhook_token
+from projects.registry import provider_by_slug, provider_options
 from studio.models import ProviderAccount
 from tests.factories import UserFactory
 

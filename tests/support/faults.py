@@ -54,6 +54,6 @@ def with_faults(provider: VideoProvider) -> VideoProvider:
 @receiver(setting_changed)
 def _rebuild_providers(*, setting: str, **kwargs) -> None:
     if setting == "STUDIO_FAULTS":
-        from projects.generation import registry
+        from projects.registry import _build
 
-        registry._build.cache_clear()
+        _build.cache_clear()

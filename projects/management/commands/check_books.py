@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.books import books_out_of_balance
 from projects.models import MemberSpend, Project, Scene
+from projects.selectors.books import books_out_of_balance
 
 
 class Command(BaseCommand):

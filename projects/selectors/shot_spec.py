@@ -8,10 +8,9 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from projects.models import Shot
 from providers import catalog
 from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
-
-from .models import Shot
 
 LANGUAGES = dict(catalog.DIALOGUE_LANGUAGES)
 BEAT_LINE = re.compile(r"^\s*(?:at\s+)?(\d+(?:\.\d+)?)\s*s?\s*[:\-–—]\s*(.+?)\s*$", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""What a take asks for, frozen when it is requested, and rebuilt for the provider when sent."""
+"""What a take asks for, frozen when it is created: the shot's spec and settings as a snapshot,
+its estimated cost, and whether two requests are the same."""
 
 from __future__ import annotations
 
@@ -9,15 +10,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from providers.base import GenerationRequest, InputImage
+from projects.models import Shot, Take
+from projects.selectors.design import preview_for
+from projects.selectors.money import take_quote
+from projects.selectors.shot_spec import shot_spec
 from providers.prices import Unpriced
 from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
-
-from ..models import Shot, Take
-from ..money import take_quote
-from ..shot_design import preview_for
-from ..shot_spec import shot_spec
-from .registry import webhook_url
 
 
 def _sha256(name: str) -> str:
@@ -88,28 +86,3 @@ def spec_from_dict(data: dict) -> ShotSpec:
     data["dialogue"] = tuple(DialogueLine(**line) for line in data.get("dialogue", ()))
     data["beats"] = tuple(Beat(**beat) for beat in data.get("beats", ()))
     return ShotSpec(**data)
-
-
-def generation_request(take: Take) -> GenerationRequest:
-    images = tuple(
-        InputImage(path=default_storage.path(i["name"]), sha256=i["sha256"], role=i["role"])
-        for i in take.input_images
-    )
-    return GenerationRequest(
-        take_id=take.pk,
-        model=take.model,
-        prompt=take.prompt,
-        params=take.params,
-        spec=spec_from_dict(take.spec),
-        images=images,
-        options=request_options(take),
-        request_key=str(take.request_key),
-    )
-
-
-def request_options(take: Take) -> dict:
-    options: dict = {"burn_in": True}
-    callback = webhook_url(take.provider)
-    if callback:
-        options["callback_url"] = callback
-    return options

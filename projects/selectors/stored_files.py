@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
+from projects.models import Project, ReferenceImage, Shot, Take
 from providers.previz import jobs
-
-from .models import Project, ReferenceImage, Shot, Take
 
 SHOT_FILES = ("hero_frame", "hero_thumbnail", "last_frame", "last_thumbnail", "voice_sample")
 REFERENCE_FILES = ("image", "thumbnail")

@@ -13,9 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from providers.catalog import provider_name
-
-from .models import (
+from projects.models import (
     FINISHED_TAKE_STATES,
     LedgerEntry,
     LedgerKind,
@@ -25,7 +23,8 @@ from .models import (
     Scene,
     TakeState,
 )
-from .money import ledger_amount
+from projects.selectors.money import ledger_amount
+from providers.catalog import provider_name
 
 ZERO = (Decimal(0), Decimal(0))
 

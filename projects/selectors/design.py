@@ -1,17 +1,14 @@
-"""Model-aware shot design: what each model will be sent, what it cannot do, which model fits.
-
-Reads go through `providers` with a `ShotSpec`; writes (apply a model or a preset, save a team
-preset) are services named the way a filmmaker says them.
-"""
+"""The design preview of a shot: what its target model will be sent (prompt, parameters, what
+is dropped and why), pre-flight problems by field, comparisons across models, recommendations
+and presets."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-
+from projects.models import Shot, TeamPreset
+from projects.selectors.shot_spec import shot_spec
 from providers import catalog
 from providers.capabilities import CAPABILITIES, Capabilities
 from providers.compile import CompiledRequest, compile_shot
@@ -20,9 +17,6 @@ from providers.presets import PRESETS_BY_SLUG, ShotPreset
 from providers.prompts.higgsfield import hero_frame_prompt
 from providers.recommend import Recommendation, recommend
 from providers.spec import ShotSpec
-
-from .models import Shot, TeamPreset
-from .shot_spec import shot_spec
 
 PRESET_FIELDS = (
     "target_model",
@@ -80,7 +74,7 @@ def preview_for(spec: ShotSpec, model: str) -> Preview:
 def platform_ignores(provider: str, params: dict) -> list[str]:
     """Parameters the configured platform of a provider will not send (e.g. Veo's seed on the
     Gemini API), as notes for the "ignored" list."""
-    from .generation.registry import ProviderUnavailable, provider_by_slug
+    from projects.registry import ProviderUnavailable, provider_by_slug
 
     try:
         not_sent = getattr(provider_by_slug(provider), "params_not_sent", {})
@@ -107,14 +101,6 @@ def shot_recommendations(shot: Shot) -> list[Recommendation]:
     return recommend(shot_spec(shot))
 
 
-def shot_use_model(*, shot: Shot, model: str) -> Shot:
-    if model not in CAPABILITIES:
-        raise ValidationError({"target_model": "Choose one of the studio's models."})
-    shot.target_model = model
-    shot.save(update_fields=["target_model", "updated_at"])
-    return shot
-
-
 def preset_values(preset: ShotPreset | TeamPreset) -> dict:
     if isinstance(preset, TeamPreset):
         return {name: getattr(preset, name) for name in PRESET_FIELDS}
@@ -136,39 +122,3 @@ def find_preset(project_id: int, key: str) -> ShotPreset | TeamPreset | None:
     if key.startswith("team-") and key[5:].isdigit():
         return TeamPreset.objects.filter(project_id=project_id, pk=int(key[5:])).first()
     return PRESETS_BY_SLUG.get(key)
-
-
-def shot_apply_preset(*, shot: Shot, preset: ShotPreset | TeamPreset) -> Shot:
-    for name, value in preset_values(preset).items():
-        setattr(shot, name, value)
-    shot.full_clean()
-    # Only the preset's fields: a worker may be moving the shot's status at this moment.
-    shot.save(update_fields=[*PRESET_FIELDS, "updated_at"])
-    return shot
-
-
-def team_preset_save(*, shot: Shot, name: str, description: str = "", user=None) -> TeamPreset:
-    """Keep this shot's camera, style, duration and model as a preset for the whole team."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "Give the preset a name."})
-    values = {field_name: getattr(shot, field_name) for field_name in PRESET_FIELDS}
-    preset = TeamPreset(
-        project_id=shot.project_id,
-        name=name,
-        description=description.strip(),
-        created_by=user,
-        **values,
-    )
-    try:
-        with transaction.atomic():
-            preset.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"name": f"This project already has a preset called {name}."}
-        ) from None
-    return preset
-
-
-def team_preset_delete(*, preset: TeamPreset) -> None:
-    preset.delete()

@@ -17,10 +17,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from projects.models import LedgerEntry, LedgerKind, Project, Role, Take, TakeState
+from projects.selectors.money import WARN_AT, budget_warning
 from providers import catalog
-
-from .models import LedgerEntry, LedgerKind, Project, Role, Take, TakeState
-from .money import WARN_AT, budget_warning
 
 ZERO = Decimal("0")
 SPENDING = (LedgerKind.SETTLE, LedgerKind.REFUND)

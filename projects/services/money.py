@@ -1,9 +1,9 @@
-"""Money: prices before submitting, and a budget that holds worst-case costs while takes run.
+"""Money moves: a budget that holds worst-case costs while takes run, and settles, releases
+or refunds them.
 
 Every movement is a LedgerEntry and the project's `reserved` / `spent` columns move in the same
 transaction, by conditional UPDATEs, so the cap holds under concurrent requests (PostgreSQL
-re-checks the WHERE clause on the locked row; SQLite runs writers one at a time).
-"""
+re-checks the WHERE clause on the locked row; SQLite runs writers one at a time)."""
 
 from __future__ import annotations
 
@@ -13,25 +13,19 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from providers.catalog import provider_name
-from providers.prices import Quote, Rate, quote
-from providers.spec import ShotSpec
-from studio.models import ProviderAccount
-
-from .models import (
+from projects.models import (
     LedgerEntry,
     LedgerKind,
     Membership,
     MemberSpend,
     Project,
     ProviderSpend,
-    RateCard,
     Scene,
     Take,
+    TakeState,
 )
+from projects.selectors.money import held_for, ledger_amount, provider_cap, provider_cap_message
 
-WARN_AT = Decimal("0.8")
-LEDGER_PLACES = Decimal("0.0001")
 # SQLite does decimal arithmetic in floats (1.20 - 0.50 - 0.50 < 0.20 there): cap checks allow
 # half a ledger unit, which no real excess (a whole 0.0001 at least) fits in.
 SLACK = Decimal("0.00005")
@@ -39,28 +33,6 @@ SLACK = Decimal("0.00005")
 
 class BudgetExceeded(Exception):
     pass
-
-
-def rate_cards() -> list[Rate]:
-    today = timezone.localdate()
-    return [
-        Rate(
-            card.model,
-            card.resolution,
-            card.audio,
-            card.unit,
-            card.price,
-            card.currency,
-            card.effective,
-            card.source,
-        )
-        for card in RateCard.objects.filter(effective__lte=today)
-    ]
-
-
-def take_quote(model: str, spec: ShotSpec) -> Quote:
-    """Raises providers.prices.Unpriced with a message when no rate card matches."""
-    return quote(model, spec, rate_cards())
 
 
 def _fits(amount: Decimal, cap: str = "budget") -> Q:
@@ -117,13 +89,6 @@ def budget_reserve(*, project: Project, take: Take, amount: Decimal, user=None) 
         )
 
 
-def provider_cap(provider: str) -> Decimal | None:
-    """The studio-wide monthly cap of the provider account, if an admin set one."""
-    return (
-        ProviderAccount.objects.filter(slug=provider).values_list("monthly_cap", flat=True).first()
-    )
-
-
 def _provider_hold(provider: str, month, amount: Decimal) -> None:
     """Hold `amount` against the provider account's studio-wide cap for the month, or refuse.
     The same conditional UPDATE as the member quota: PostgreSQL re-checks the WHERE clause on
@@ -140,7 +105,7 @@ def _provider_hold(provider: str, month, amount: Decimal) -> None:
     ):
         row = rows.get()
         used = row.spent + row.reserved
-        raise BudgetExceeded(_provider_refusal(provider, month, cap, used, amount))
+        raise BudgetExceeded(provider_cap_message(provider, month, cap, used, amount))
 
 
 def _provider_month_row(provider: str, month) -> None:
@@ -159,35 +124,6 @@ def _provider_month_row(provider: str, month) -> None:
             "spent": ledger_amount(sums["spent"]),
         },
     )
-
-
-def _provider_refusal(provider: str, month, cap: Decimal, used: Decimal, amount: Decimal) -> str:
-    left = max(Decimal(0), cap - used)
-    name = provider_name(provider)
-    return (
-        f"{name}'s studio-wide cap for {month:%B} is ${cap:.2f} and only ${left:.2f} is left; "
-        f"this take may cost up to ${amount:.2f}."
-    )
-
-
-def provider_cap_refusal(provider: str, amount: Decimal) -> str:
-    """Before the click: why the provider's monthly cap would refuse a take costing up to
-    `amount`, or "" when it fits (read only; the hold itself re-checks under the lock)."""
-    cap = provider_cap(provider)
-    if cap is None:
-        return ""
-    month = timezone.localdate().replace(day=1)
-    row = ProviderSpend.objects.filter(provider=provider, month=month).first()
-    if row is not None:
-        used = row.spent + row.reserved
-    else:
-        sums = LedgerEntry.objects.filter(provider=provider, month=month).aggregate(
-            reserved=Sum("reserved_change"), spent=Sum("spent_change")
-        )
-        used = ledger_amount(sums["reserved"]) + ledger_amount(sums["spent"])
-    if used + amount <= cap:
-        return ""
-    return _provider_refusal(provider, month, cap, used, amount)
 
 
 def _month_row(project: Project, user, month) -> None:
@@ -215,24 +151,6 @@ def _refusal(amount: Decimal, holder, whose: str) -> str:
         f"This take would cost up to ${amount:.2f} but only ${left:.2f} of {whose} "
         f"${holder.budget:.2f} budget is left."
     )
-
-
-def ledger_amount(total) -> Decimal:
-    """A ledger sum at the ledger's own precision: SQLite sums decimals as floats
-    (2.78 - 2.78 can come back as -3.9e-31)."""
-    return Decimal(total or 0).quantize(LEDGER_PLACES)
-
-
-def held_for(take_id: int) -> Decimal:
-    """What the take still holds against its budgets."""
-    total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("reserved_change"))["s"]
-    return ledger_amount(total)
-
-
-def charged_for(take_id: int) -> Decimal:
-    """What the take costs the project now: settled spending net of refunds."""
-    total = LedgerEntry.objects.filter(take_id=take_id).aggregate(s=Sum("spent_change"))["s"]
-    return ledger_amount(total)
 
 
 def _move(take: Take, *, reserved: Decimal, spent: Decimal, kind: str, note: str) -> None:
@@ -291,34 +209,15 @@ def budget_refund(*, take: Take, amount: Decimal, note: str) -> None:
         _move(take, reserved=Decimal(0), spent=-amount, kind=LedgerKind.REFUND, note=note)
 
 
-def budget_warning(project: Project) -> str:
-    """A sentence when 80 % or more of the budget is spent or held, else ""."""
-    if not project.budget:
-        return ""
-    used = project.spent + project.reserved
-    if used < project.budget * WARN_AT:
-        return ""
-    share = int(used / project.budget * 100)
-    return (
-        f"{share} % of the ${project.budget:.2f} budget is spent or held "
-        f"(${project.spent:.2f} spent, ${project.reserved:.2f} held for running takes)."
-    )
+def take_settle(*, take_id: int, state: str) -> None:
+    """Settlement: a take has finished (take_states.move calls this in the same transaction).
 
-
-def scene_estimate(scene, rates: list[Rate]) -> tuple[Decimal, list[str]]:
-    """Worst-case total of the scene's ready shots, and the labels that have no price."""
-    from providers.prices import Unpriced
-
-    from .models import ShotStatus
-    from .shot_spec import shot_spec
-
-    total, unpriced = Decimal(0), []
-    for shot in scene.shots.all():  # prefetched by the storyboard
-        if shot.status != ShotStatus.READY:
-            continue
-        spec = shot_spec(shot, reference_count=0)  # price does not depend on references
-        try:
-            total += quote(shot.target_model, spec, rates).amount
-        except Unpriced:
-            unpriced.append(shot.label)
-    return total, unpriced
+    Success spends the hold, and so does a result the provider made (and billed) but we could
+    not fetch; a failure lets it go; "needs check" keeps it until a person decides, because
+    the provider may have charged for it. Settling twice (a result fetched again
+    after it was lost) changes nothing: budget_settle settles a take once."""
+    take = Take.objects.get(pk=take_id)
+    if state in (TakeState.SUCCEEDED, TakeState.RESULT_LOST):
+        budget_settle(take=take, actual=take.actual_cost)
+    elif state != TakeState.NEEDS_CHECK:
+        budget_release(take=take, note=f"take {take.number} {take.get_state_display().lower()}")

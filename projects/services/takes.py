@@ -13,16 +13,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from ..models import FINISHED_TAKE_STATES, Scene, Shot, ShotStatus, Take, TakeEvent, TakeState
-from ..money import BudgetExceeded, budget_refund, budget_reserve, charged_for
-from .registry import ProviderUnavailable, provider_for_model
-from .requests import (
+from projects.models import (
+    FINISHED_TAKE_STATES,
+    Scene,
+    Shot,
+    ShotStatus,
+    Take,
+    TakeEvent,
+    TakeState,
+)
+from projects.registry import ProviderUnavailable, provider_for_model
+from projects.selectors.money import charged_for
+from projects.selectors.snapshots import (
     estimate_cost,
     request_snapshot,
     same_request,
     snapshot_for,
     spec_from_dict,
 )
+from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
+from projects.services.work import enqueue_download, enqueue_submit
 
 
 def _next_number(shot: Shot) -> int:
@@ -110,14 +120,8 @@ def _create_take(
         raise ValidationError("Too many takes were requested at once; try again.")
     Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.GENERATING)
     if not needs_approval:
-        _enqueue_submit(take.pk)
+        enqueue_submit(take.pk)
     return take
-
-
-def _enqueue_submit(take_id: int) -> None:
-    from ..tasks import submit_take
-
-    transaction.on_commit(lambda: submit_take.delay(take_id))
 
 
 def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
@@ -145,17 +149,17 @@ def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:
 
 def take_approve(*, take: Take, user) -> Take:
     """An owner lets an expensive take go."""
-    from .pipeline import move_to_queue
+    from projects.services.take_states import move_to_queue
 
     if not move_to_queue(take.pk, approved_by=user.get_username()):
         raise ValidationError("This take is not waiting for approval.")
-    _enqueue_submit(take.pk)
+    enqueue_submit(take.pk)
     take.refresh_from_db()
     return take
 
 
 def take_decline(*, take: Take, user) -> Take:
-    from .pipeline import move
+    from projects.services.take_states import move
 
     declined = f"Declined by {user.get_username()}; its hold was released."
     if not move(take.pk, TakeState.AWAITING_APPROVAL, TakeState.CANCELED, error_message=declined):
@@ -187,7 +191,7 @@ ACTIVE_AT_PROVIDER = (TakeState.SUBMITTING, TakeState.RUNNING)
 def take_cancel(*, take: Take) -> Take:
     """Stop a take. One the provider never received ends now, free; one it has is only asked
     to stop: it ends when the provider says how it ended (see pipeline.take_follow)."""
-    from .pipeline import move
+    from projects.services.take_states import move
 
     if move(
         take.pk,
@@ -221,8 +225,7 @@ def take_cancel(*, take: Take) -> Take:
 def take_fetch_again(*, take: Take) -> Take:
     """Try the provider's link to a lost result once more. Free: the take was charged when the
     provider finished it, and settling it again changes nothing."""
-    from ..tasks import download_take
-    from .pipeline import move
+    from projects.services.take_states import move
 
     if take.state != TakeState.RESULT_LOST:
         raise ValidationError("Only a take whose video was lost can be fetched again.")
@@ -249,14 +252,14 @@ def take_fetch_again(*, take: Take) -> Take:
     Shot.objects.filter(pk=take.shot_id, status__in=(ShotStatus.READY, ShotStatus.REVIEW)).update(
         status=ShotStatus.GENERATING
     )
-    transaction.on_commit(lambda: download_take.delay(take.pk))
+    enqueue_download(take.pk)
     take.refresh_from_db()
     return take
 
 
 def take_mark_failed(*, take: Take) -> Take:
     """A person checked a "needs check" take at the provider and found nothing came of it."""
-    from .pipeline import move
+    from projects.services.take_states import move
 
     if not move(
         take.pk,

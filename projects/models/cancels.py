@@ -8,11 +8,15 @@ sentences never promise more than the provider's cancel policy (providers.base.C
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from projects.models.states import TakeState
+from projects.registry import cancel_policy
 from providers.base import CancelPolicy
 from providers.catalog import provider_name
 
-from ..models import Take, TakeState
-from .registry import cancel_policy
+if TYPE_CHECKING:
+    from projects.models.takes import Take
 
 NOT_SENT = "Not sent yet: canceling is free."
 PROVIDER_FINISHING = "Cancel asked — the provider is finishing it."

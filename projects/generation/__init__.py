@@ -1,1 +1,0 @@
-"""Generation: a shot becomes takes. Requests, the provider registry, the pipeline steps."""

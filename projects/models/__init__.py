@@ -1,0 +1,50 @@
+"""The studio's tables, by noun: the film (projects, members, scenes, shots), takes, money.
+
+Django finds them here; import them from `projects.models` rather than from the modules.
+"""
+
+from .choices import RESOLUTIONS
+from .film import (
+    CAMERA_VALIDATORS,
+    CameraAxes,
+    Membership,
+    Project,
+    ProjectQuerySet,
+    ReferenceImage,
+    Role,
+    Scene,
+    Shot,
+    ShotStatus,
+    TeamPreset,
+    media_path,
+)
+from .money import LEDGER_AMOUNT, LedgerEntry, LedgerKind, MemberSpend, ProviderSpend, RateCard
+from .states import FINISHED_TAKE_STATES, TakeState
+from .takes import Take, TakeEvent, TakeQuerySet
+
+__all__ = [
+    "CAMERA_VALIDATORS",
+    "FINISHED_TAKE_STATES",
+    "LEDGER_AMOUNT",
+    "RESOLUTIONS",
+    "CameraAxes",
+    "LedgerEntry",
+    "LedgerKind",
+    "MemberSpend",
+    "Membership",
+    "Project",
+    "ProjectQuerySet",
+    "ProviderSpend",
+    "RateCard",
+    "ReferenceImage",
+    "Role",
+    "Scene",
+    "Shot",
+    "ShotStatus",
+    "Take",
+    "TakeEvent",
+    "TakeQuerySet",
+    "TakeState",
+    "TeamPreset",
+    "media_path",
+]

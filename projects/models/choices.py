@@ -1,0 +1,47 @@
+"""Choices that follow the catalog (providers.catalog, providers.motions) as it grows.
+
+Fields name these functions instead of the lists, so a migration records the function, not
+the values: adding a video model, a move or an aspect ratio costs no migration. The values are
+still checked on every form and full_clean(). Keep the names: migrations refer to them.
+"""
+
+from __future__ import annotations
+
+from providers import catalog
+from providers.motions import MOTIONS
+
+RESOLUTIONS = [
+    ("preview", "Preview"),
+    ("480p", "480p"),
+    ("720p", "720p"),
+    ("1080p", "1080p"),
+    ("4k", "4K"),
+]
+
+
+def video_models() -> list[tuple[str, str]]:
+    return list(catalog.VIDEO_MODELS)
+
+
+def aspect_ratios() -> list[tuple[str, str]]:
+    return list(catalog.ASPECT_RATIOS)
+
+
+def shot_sizes() -> list[tuple[str, str]]:
+    return list(catalog.SHOT_SIZES)
+
+
+def camera_angles() -> list[tuple[str, str]]:
+    return list(catalog.CAMERA_ANGLES)
+
+
+def dialogue_languages() -> list[tuple[str, str]]:
+    return list(catalog.DIALOGUE_LANGUAGES)
+
+
+def resolutions() -> list[tuple[str, str]]:
+    return list(RESOLUTIONS)
+
+
+def motions() -> list[tuple[str, str]]:
+    return [("", "None (use the sliders)")] + [(m.slug, m.name) for m in MOTIONS.values()]
