@@ -146,3 +146,10 @@ def shot_move(*, shot: Shot, scene: Scene, position: int) -> Shot:
 def shot_position(shot: Shot) -> int:
     """The 0-based position of a shot within its scene."""
     return Shot.objects.filter(scene_id=shot.scene_id, order__lt=shot.order).count()
+
+
+@transaction.atomic
+def shot_nudge(*, shot: Shot, direction: str) -> Shot:
+    """The card's ◀ ▶ buttons: one place earlier or later in its scene."""
+    position = shot_position(shot) + (-1 if direction == "earlier" else 1)
+    return shot_move(shot=shot, scene=shot.scene, position=position)

@@ -141,6 +141,13 @@ def member_set_quota(*, membership: Membership, quota) -> Membership:
 
 
 @transaction.atomic
+def member_update(*, membership: Membership, role: str, quota) -> Membership:
+    """The members page's Save for one person: role and monthly quota, both or neither."""
+    member_change_role(membership=membership, role=role)
+    return member_set_quota(membership=membership, quota=quota)
+
+
+@transaction.atomic
 def member_remove(*, membership: Membership) -> None:
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)

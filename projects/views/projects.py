@@ -10,9 +10,8 @@ from projects.selectors.board import project_moved_money
 from projects.services import projects as projects_writes
 from projects.services.projects import (
     ARCHIVED,
-    member_change_role,
     member_invite,
-    member_set_quota,
+    member_update,
     project_archive_or_delete,
     project_update,
 )
@@ -152,8 +151,11 @@ def member_role(request: HttpRequest, project_id: int, member_id: int) -> HttpRe
             if "monthly_quota" in form.errors:
                 raise ValidationError("A monthly quota is an amount of at least 0, or empty.")
             raise ValidationError("Choose owner, editor or viewer.")
-        member_change_role(membership=target, role=form.cleaned_data["role"])
-        member_set_quota(membership=target, quota=form.cleaned_data["monthly_quota"])
+        member_update(
+            membership=target,
+            role=form.cleaned_data["role"],
+            quota=form.cleaned_data["monthly_quota"],
+        )
         messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -19,7 +19,7 @@ from projects.selectors.money import budget_warning
 from projects.selectors.offers import priced_scenes
 from projects.services import board as board_writes
 from projects.services import takes as takes_writes
-from projects.services.board import scene_update, shot_position, shot_update
+from projects.services.board import scene_update, shot_nudge, shot_update
 
 from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm, read_only_facts
 from ..models import Membership, Scene, Shot
@@ -182,8 +182,7 @@ def shot_move(request: HttpRequest, project_id: int, shot_id: int) -> HttpRespon
     shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
     direction = request.POST.get("direction")
     if direction in ("earlier", "later"):
-        position = shot_position(shot) + (-1 if direction == "earlier" else 1)
-        board_writes.shot_move(shot=shot, scene=shot.scene, position=position)
+        shot_nudge(shot=shot, direction=direction)
         return board_response(request, membership, anchor=f"shot-{shot.pk}")
     form = MoveShotForm(request.POST, project=membership.project)
     if not form.is_valid():
