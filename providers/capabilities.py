@@ -1,6 +1,6 @@
-"""What each model accepts, as data. Values follow ../shared/reference/providers.md (the API
-reference); where the seed guide (video-models-guide.md) says otherwise, the API wins and the
-entry says so. Tags such as [3P] or [I] repeat providers.md's confidence for that value.
+"""What each model accepts, as data. Values follow docs/providers.md (the API contracts); where
+the seed guide (video-models-guide.md) says otherwise, the API wins and the entry says so. Tags
+such as [3P] or [I] repeat providers.md's confidence for that value.
 """
 
 from __future__ import annotations

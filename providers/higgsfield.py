@@ -1,4 +1,4 @@
-"""Higgsfield DoP image-to-video through the platform's v2 queue API (providers.md 5.2, 5.3).
+"""Higgsfield DoP image-to-video through the v2 queue API (docs/providers.md 5.2, 5.3).
 
 Contract, as published (providers.md 5; [V-SDK] higgsfield-client / higgsfield-js):
 - Auth: `Authorization: Key {KEY_ID}:{KEY_SECRET}` (v2). The v1 `hf-api-key`/`hf-secret` headers
@@ -51,7 +51,7 @@ from providers.http import ProviderHTTP, download, upload
 BASE_URL = "https://platform.higgsfield.ai"
 DOP_APPLICATION = "/v1/image2video/dop"
 # Results seen in the wild come from Higgsfield's CloudFront distribution ([3P]: public pages
-# embedding `hf_*.mp4` results); providers.md names no result host.
+# embedding `hf_*.mp4` results); no source names a result host (providers.md 5.2).
 DOWNLOAD_HOSTS = ("d8j0ntlcm91z4.cloudfront.net", "higgsfield.ai")
 # Where the hero frame may be PUT. Neither providers.md (5.3, 7.3) nor the official SDKs name the
 # host of the signed `upload_url` (the SDKs PUT to whatever comes back), so this is Higgsfield's

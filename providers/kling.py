@@ -1,4 +1,4 @@
-"""Kling 2.6 on the Kling AI developer API (providers.md section 3).
+"""Kling 2.6 on the Kling AI developer API (docs/providers.md section 3).
 
 Contract in brief: every request carries a freshly minted HS256 JWT (iss = access key); create
 is POST /v1/videos/text2video or /v1/videos/image2video; the task is read back at the same
@@ -41,7 +41,7 @@ from providers.base import (
 
 DEFAULT_BASE_URL = "https://api-singapore.klingai.com"  # global site; Beijing keys differ [3P]
 # Hosts seen in the docs' example result URLs (p1.a.kwimgs.com, h1.inkwai.com) and Kling's own
-# domain; providers.md names no CDN list, so this is [I] from the examples. Suffix-matched.
+# domain; Kling names no CDN list: [I] from the examples (providers.md §3.7). Suffix-matched.
 DOWNLOAD_HOSTS = ("klingai.com", "kwimgs.com", "inkwai.com")
 DEFAULT_MAX_CONCURRENT = 5  # [I] the smallest video resource pack; the real value is per account
 TOKEN_TTL = 1800  # seconds, as the docs' example

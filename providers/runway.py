@@ -1,4 +1,4 @@
-"""Runway Gen-4.5 / Gen-4 Turbo over the Runway API (providers.md section 2).
+"""Runway Gen-4.5 / Gen-4 Turbo over the Runway API (docs/providers.md section 2).
 
 Protocol: POST /v1/image_to_video or /v1/text_to_video returns {"id"}; GET /v1/tasks/{id} is
 discriminated on `status`; DELETE /v1/tasks/{id} cancels a task that is still pending, throttled
@@ -36,7 +36,7 @@ DEFAULT_BASE_URL = "https://api.dev.runwayml.com"
 # Required on every request; still the official SDK's default in 2026 (providers.md 2.1).
 API_VERSION = "2024-11-06"
 ENV_VAR = "RUNWAY_API_KEY"
-# [3P, not in providers.md] Task outputs are signed CloudFront URLs on this host (bucket
+# [3P, no source names it; providers.md 2.4] Task outputs are signed CloudFront URLs (bucket
 # runway-task-artifacts), as seen in many public integrations; the S3 name is the bucket itself.
 DOWNLOAD_HOSTS = ("dnznrvs05pmza.cloudfront.net", "runway-task-artifacts.s3.amazonaws.com")
 # Tier 1 allows 1-2 concurrent tasks per model; more only queue as THROTTLED (providers.md 2.7).

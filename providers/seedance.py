@@ -1,4 +1,4 @@
-"""Seedance 1.5 Pro on BytePlus ModelArk (providers.md §4): one async task per take.
+"""Seedance 1.5 Pro on BytePlus ModelArk (docs/providers.md §4): one async task per take.
 
 POST /contents/generations/tasks with a `content` array (the prompt as a text item, images as
 image_url items with a role) and the generation parameters as top-level JSON fields — the style

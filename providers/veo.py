@@ -5,7 +5,7 @@ google.longrunning.Operation whose `name` is our remote id. They differ in auth,
 operation is polled (Gemini: GET the name; Vertex: POST `:fetchPredictOperation`), in which
 parameters they take (`seed` and `generateAudio` are Vertex only) and in where the video comes
 back (Gemini: a Files API URI that needs the key; Vertex: base64 bytes, or a gs:// object when
-`storageUri` was sent). Contract: shared/reference/providers.md section 1.
+`storageUri` was sent). Contract: docs/providers.md section 1.
 
 Neither platform has an idempotency key or a cancel call. Vertex takes top-level `labels`, so
 the take id travels there for the billing export. Neither reports a cost: `Submitted.cost` stays

@@ -1,4 +1,4 @@
-"""Higgsfield platform API, simulated (providers.md 5): v2 queue API with the DoP application.
+"""Higgsfield platform API, simulated (docs/providers.md 5): v2 queue API, DoP application.
 
 Routes (after the /<prefix> the server strips):
   GET  /v1/motions                      motion presets, a bare JSON array

@@ -1,4 +1,4 @@
-"""Kling's developer API as the simulator speaks it (providers.md section 3).
+"""Kling's developer API as the simulator speaks it (docs/providers.md section 3).
 
 Same paths, the `{code, message, request_id, data}` envelope on every answer, the documented
 HTTP status + service code pairs (401/100x auth, 400/1201 parameters, 429/1303 concurrency,

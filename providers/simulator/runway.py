@@ -1,4 +1,4 @@
-"""Runway API as the simulator speaks it (providers.md section 2; task shape of runwayml 5.x).
+"""Runway API as the simulator speaks it (docs/providers.md §2; task shape of runwayml 5.x).
 
 POST /v1/image_to_video | /v1/text_to_video -> {"id"}; GET /v1/tasks/{id} -> the task object
 discriminated on `status`; DELETE /v1/tasks/{id} -> 204 (cancels an unfinished task, deletes a

@@ -1,4 +1,4 @@
-"""BytePlus ModelArk content-generation tasks (providers.md §4), as the simulator speaks them.
+"""BytePlus ModelArk content-generation tasks (docs/providers.md §4), as the simulator speaks.
 
 POST/GET/DELETE /api/v3/contents/generations/tasks[/{id}] under the "seedance" prefix, Bearer
 auth, errors as {"error": {"code", "message", "param", "type"}}, task objects as §4.4 shows them.

@@ -1,4 +1,5 @@
-"""Golden tests of the pure build/parse functions, on payloads recorded in providers.md 1.2/1.3."""
+"""Golden tests of the pure build/parse functions, on the documented payloads (docs/providers.md
+1.2/1.3)."""
 
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ def test_vertex_poll_cuts_the_operation_name_like_the_sdk():
     assert body == {"operationName": name}
 
 
-# --- parse: payloads from providers.md --------------------------------------------------------
+# --- parse: the documented payloads (providers.md 1.2/1.3) ----------------------------------
 SUBMITTED = {"name": "models/veo-3.1-generate-preview/operations/abc123", "done": False}
 GEMINI_DONE = {
     "name": "models/veo-3.1-generate-preview/operations/abc123",
