@@ -31,11 +31,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
-    )
+def open_page(browser, base_url: str):
+    """A page in a context of its own (its own cookies), as the suite's tests see the site."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.csp_violations = []
@@ -45,5 +43,11 @@ def page(browser, live_server):
             "Content Security Policy" in message.text and page.csp_violations.append(message.text)
         ),
     )
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
