@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from providers.catalog import provider_name
+from providers.core.catalog import provider_name
 
 from .models import (
     FINISHED_TAKE_STATES,

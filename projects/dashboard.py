@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from providers import catalog
+from providers.core import catalog
 
 from .models import LedgerEntry, LedgerKind, Project, Role, Take, TakeState
 from .money import WARN_AT, budget_warning

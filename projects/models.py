@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from providers import catalog
-from providers.motions import MOTIONS
+from providers.core import catalog
+from providers.core.motions import MOTIONS
 
 RESOLUTIONS = [
     ("preview", "Preview"),
@@ -37,7 +37,7 @@ def media_path(instance: models.Model, filename: str) -> str:
 
 
 class CameraAxes(models.Model):
-    """A camera move on six axes, each -10..+10 (see providers.spec.CameraMove for the signs)."""
+    """A camera move on six axes, each -10..+10 (signs: providers.core.spec.CameraMove)."""
 
     pan = models.SmallIntegerField(default=0, validators=CAMERA_VALIDATORS)
     tilt = models.SmallIntegerField(default=0, validators=CAMERA_VALIDATORS)

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from providers.catalog import provider_name
-from providers.prices import Quote, Rate, quote
-from providers.spec import ShotSpec
+from providers.core.catalog import provider_name
+from providers.core.prices import Quote, Rate
+from providers.core.spec import ShotSpec
+from providers.prices import quote
 from studio.models import ProviderAccount
 
 from .models import (
@@ -307,7 +308,7 @@ def budget_warning(project: Project) -> str:
 
 def scene_estimate(scene, rates: list[Rate]) -> tuple[Decimal, list[str]]:
     """Worst-case total of the scene's ready shots, and the labels that have no price."""
-    from providers.prices import Unpriced
+    from providers.core.prices import Unpriced
 
     from .models import ShotStatus
     from .shot_spec import shot_spec

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from providers import catalog
+from providers.core import catalog
 
 from . import stored_files
 from .images import CleanImage

@@ -8,8 +8,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from providers import catalog
-from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
+from providers.core import catalog
+from providers.core.spec import Beat, CameraMove, DialogueLine, ShotSpec
 
 from .models import Shot
 

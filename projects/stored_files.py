@@ -22,7 +22,7 @@ from .models import Project, ReferenceImage, Shot, Take
 SHOT_FILES = ("hero_frame", "hero_thumbnail", "last_frame", "last_thumbnail", "voice_sample")
 REFERENCE_FILES = ("image", "thumbnail")
 TAKE_FILES = ("video", "poster", "thumbnail")
-PREVIZ = "local"
+PREVIZ = "previz"
 
 
 @dataclass
@@ -78,7 +78,7 @@ def _previz_folders(take_rows) -> list[Path]:
     config = settings.VIDEO_PROVIDERS.get(PREVIZ)
     if config is None:
         return []
-    # The same default as projects.generation.registry.provider_options.
+    # The same default as projects.generation.registry.provider_config.
     jobs_dir = (
         config.get("OPTIONS", {}).get("jobs_dir") or Path(settings.MEDIA_ROOT) / "previz-jobs"
     )

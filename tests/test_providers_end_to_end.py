@@ -19,7 +19,7 @@ from projects.generation import registry
 from projects.images import clean_uploaded_image
 from projects.models import RateCard, Take, TakeState
 from projects.shot_design import shot_preflight
-from providers.media import probe
+from providers.core.media import probe
 from providers.simulator.core import default_credentials
 from providers.simulator.server import SimulatorServer
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory

@@ -3,13 +3,13 @@ and what the studio records as the provider's answer. One place, so the card, th
 the tests say the same thing.
 
 Only the provider's own status makes a sent take "canceled" (see pipeline.take_follow): these
-sentences never promise more than the provider's cancel policy (providers.base.CancelPolicy).
+sentences never promise more than the provider's cancel policy (providers.core.base.CancelPolicy).
 """
 
 from __future__ import annotations
 
-from providers.base import CancelPolicy
-from providers.catalog import provider_name
+from providers.core.base import CancelPolicy
+from providers.core.catalog import provider_name
 
 from ..models import Take, TakeState
 from .registry import cancel_policy

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from providers.base import (
+from providers.core.base import (
     FINISHED_STATES,
     AuthFailed,
     CancelPolicy,
@@ -33,7 +33,8 @@ from providers.base import (
     Transient,
     VideoProvider,
 )
-from providers.media import InvalidVideo, extract_poster, probe
+from providers.core.http import backoff
+from providers.core.media import InvalidVideo, extract_poster, probe
 from studio.models import ProviderAccount
 
 from ..models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeEvent, TakeState
@@ -344,7 +345,7 @@ def _poll_later(take: Take, error: ProviderError) -> None:
     if take.poll_errors + 1 >= MAX_POLL_ERRORS:
         move(take.pk, TakeState.RUNNING, TakeState.NEEDS_CHECK, **_error(error))
         return
-    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    wait = error.retry_after or backoff(take.poll_errors + 1, first=2, cap=60)
     note(
         take.pk,
         TakeState.RUNNING,
@@ -422,7 +423,7 @@ def _download_later(take: Take, error: ProviderError) -> None:
     if take.poll_errors + 1 >= MAX_POLL_ERRORS:
         _result_lost(take, error)
         return
-    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    wait = error.retry_after or backoff(take.poll_errors + 1, first=2, cap=60)
     note(
         take.pk,
         TakeState.DOWNLOADING,

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from providers.base import GenerationRequest, InputImage
-from providers.prices import Unpriced
-from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
+from providers.core.base import GenerationRequest, InputImage
+from providers.core.prices import Unpriced
+from providers.core.spec import Beat, CameraMove, DialogueLine, ShotSpec
 
 from ..models import Shot, Take
 from ..money import take_quote

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
-from providers.preflight import FIELDS
+from providers.design.preflight import FIELDS
 
 from .. import shot_design
 from ..forms import ShotForm, TeamPresetForm

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from providers import catalog
-from providers.presets import PRESETS
+from providers.core import catalog
+from providers.design.presets import PRESETS
 
 from .. import services, shot_design
 from ..forms import ReferenceForm, ShotForm, TeamPresetForm

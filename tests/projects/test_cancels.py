@@ -11,8 +11,8 @@ from projects.generation import actions, cancels, pipeline
 from projects.generation.registry import cancel_policy, result_ttl_seconds
 from projects.models import Take, TakeEvent, TakeState
 from projects.money import charged_for, held_for
-from providers.base import CancelPolicy, State, Transient
-from providers.veo import VertexVeoProvider
+from providers.core.base import CancelPolicy, State, Transient
+from providers.veo.adapter import VertexVeoProvider
 from tests.projects.fakes import install, sent_take
 
 DAY = 24 * 3600.0
@@ -27,7 +27,7 @@ def fake_providers(settings):
 @pytest.mark.parametrize(
     ("slug", "policy", "ttl"),
     [
-        ("local", CancelPolicy.ALWAYS, 7 * DAY),
+        ("previz", CancelPolicy.ALWAYS, 7 * DAY),
         ("google-veo", CancelPolicy.NEVER, 2 * DAY),
         ("kling", CancelPolicy.NEVER, 30 * DAY),
         ("runway", CancelPolicy.ALWAYS, DAY),

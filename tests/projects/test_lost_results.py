@@ -13,7 +13,7 @@ from projects.books import books_out_of_balance
 from projects.generation import actions, pipeline
 from projects.models import LedgerEntry, LedgerKind, Shot, ShotStatus, Take, TakeState
 from projects.money import charged_for, held_for
-from providers.base import ProviderError, State, Transient
+from providers.core.base import ProviderError, State, Transient
 from tests.projects.fakes import install, sent_take
 
 pytestmark = pytest.mark.urls("tests.projects.dashboard_urls")
@@ -68,7 +68,7 @@ def test_a_billed_result_that_cannot_be_fetched_is_lost_and_charged(shot, script
 
 
 def test_a_result_that_is_not_a_video_is_lost(shot, script, tmp_path, monkeypatch):
-    from providers.media import InvalidVideo
+    from providers.core.media import InvalidVideo
 
     def unreadable(path):
         raise InvalidVideo("ffprobe found no video stream.")

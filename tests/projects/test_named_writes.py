@@ -17,7 +17,7 @@ from projects.forms import ShotCardForm, ShotForm
 from projects.images import clean_uploaded_image
 from projects.models import Project, Scene, Shot, ShotStatus, Take, TakeState
 from projects.money import budget_reserve
-from providers.presets import PRESETS
+from providers.design.presets import PRESETS
 from tests.factories import ShotFactory, UserFactory, paid_take, shot_form_data
 from tests.html import form_data
 

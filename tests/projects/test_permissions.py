@@ -34,8 +34,8 @@ from projects.models import (
     TeamPreset,
 )
 from projects.shot_spec import shot_spec
-from providers import catalog
-from providers.presets import PRESETS
+from providers.core import catalog
+from providers.design.presets import PRESETS
 from tests.factories import (
     MembershipFactory,
     ProjectFactory,
@@ -216,7 +216,7 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         shot=shot,
         number=number,
         model="previz",
-        provider="local",
+        provider="previz",
         # Each its own request, so a retry is never offered another take as a duplicate.
         prompt=f"A keeper, take {number}.",
         spec=dataclasses.asdict(shot_spec(shot)),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from projects.generation import actions, pipeline
 from projects.models import Shot, ShotStatus, Take, TakeState
-from providers.media import probe
+from providers.core.media import probe
 from providers.previz.tasks import render_job
 from tests.factories import ShotFactory
 
@@ -20,7 +20,7 @@ from tests.factories import ShotFactory
 def render_queue(settings, media_root):
     queued: list[str] = []
     settings.VIDEO_PROVIDERS = {
-        "local": {
+        "previz": {
             "BACKEND": "providers.previz.adapter.PrevizProvider",
             "OPTIONS": {"enqueue": queued.append},
         }

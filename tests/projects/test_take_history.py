@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects.generation import pipeline
 from projects.models import Take, TakeEvent, TakeState
-from providers.base import Transient
+from providers.core.base import Transient
 from tests.projects.fakes import install, sent_take
 from tests.projects.test_take_views import make_take
 
