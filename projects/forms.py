@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from projects.selectors.shot_spec import parse_beats, parse_dialogue
-from providers import catalog
+from providers.core import catalog
 
 from .audio import ACCEPT_ATTRIBUTE as AUDIO_ACCEPT
 from .audio import clean_voice_sample

@@ -1,7 +1,8 @@
-"""Providers by slug, built from the VIDEO_PROVIDERS setting: a dotted path, options, and where
-each credential comes from (an environment variable, else the key an admin entered in the
-studio, stored encrypted). Built providers are cached per process and rebuilt when the
-setting or the stored account changes.
+"""Providers by slug, built from the VIDEO_PROVIDERS setting, whose keys are the adapter
+classes' own slugs: a dotted path, options, and where each credential comes from (an
+environment variable, else the key an admin entered in the studio, stored encrypted); each
+provider is built from one ProviderConfig. Built providers are cached per process and rebuilt
+when the setting or the stored account changes.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from providers.base import CancelPolicy, VideoProvider
 from providers.capabilities import CAPABILITIES
-from providers.http import loopback_origin
+from providers.core.base import CancelPolicy, VideoProvider
+from providers.core.config import ProviderConfig
+from providers.core.http import loopback_origin
 from studio.models import UNREADABLE_KEYS, ProviderAccount
 
 logger = logging.getLogger(__name__)
+# Options that are ProviderConfig's own fields; any other option goes to ProviderConfig.options.
+CONFIG_FIELDS = ("base_url", "timeout", "max_concurrent", "download_hosts", "simulator_origin")
 
 
 class ProviderUnavailable(Exception):
@@ -37,36 +41,41 @@ def _import(path: str, setting: str = "VIDEO_PROVIDERS"):
         raise ImproperlyConfigured(f"{setting}: cannot import {path!r}: {error}") from error
 
 
-def provider_options(slug: str, account: ProviderAccount | None) -> dict:
-    """Constructor arguments: OPTIONS, then credentials from the environment or the account."""
+def provider_config(slug: str, account: ProviderAccount | None) -> ProviderConfig:
+    """The account's ProviderConfig: OPTIONS, then credentials from the environment or the
+    account, the webhook address, limits, and the simulator's origin in tests."""
     config = settings.VIDEO_PROVIDERS[slug]
     options = dict(config.get("OPTIONS", {}))
     stored = account.credentials if account else {}
-    for argument, variable in config.get("CREDENTIALS", {}).items():
-        # Missing keys are passed as "" so the provider can say which ones it needs.
-        options[argument] = os.environ.get(variable) or stored.get(argument) or ""
+    # Missing keys are passed as "" so the provider can say which ones it needs.
+    credentials = {
+        argument: os.environ.get(variable) or stored.get(argument) or ""
+        for argument, variable in config.get("CREDENTIALS", {}).items()
+    }
     for argument, variable in config.get("OPTIONS_FROM_ENV", {}).items():
         if os.environ.get(variable):
             options[argument] = os.environ[variable]
-    webhook_option = config.get("WEBHOOK_OPTION")
-    callback = webhook_url(slug) if webhook_option else ""
-    if callback:
-        options[webhook_option] = callback
     if account and account.max_concurrent:
         options["max_concurrent"] = account.max_concurrent
-    if slug == "local":
+    if slug == "previz":
         options.setdefault("jobs_dir", str(Path(settings.MEDIA_ROOT) / "previz-jobs"))
     else:
         options.setdefault("timeout", settings.PROVIDER_TIMEOUT_SECONDS)
-    if settings.PROVIDER_SIMULATOR_DOWNLOADS and slug != "local":
+    if settings.PROVIDER_SIMULATOR_DOWNLOADS and slug != "previz":
         options.update(simulator_options(slug, options))
-    return options
+    fields = {name: options.pop(name) for name in CONFIG_FIELDS if name in options}
+    return ProviderConfig(
+        credentials=credentials,
+        webhook_url=webhook_url(slug) if config.get("WEBHOOKS") else "",
+        options=options,
+        **fields,
+    )
 
 
 def webhook_url(slug: str) -> str:
     """Where this provider sends callbacks, with its secret token; "" when webhooks are off
     (no STUDIO_PUBLIC_URL) or the stored token cannot be read (polling still follows jobs)."""
-    if not settings.STUDIO_PUBLIC_URL or slug == "local":
+    if not settings.STUDIO_PUBLIC_URL or slug == "previz":
         return ""
     token = ProviderAccount.webhook_token_for(slug)
     return f"{settings.STUDIO_PUBLIC_URL}/hooks/{slug}/{token}/" if token else ""
@@ -97,8 +106,7 @@ def provider_by_slug(slug: str) -> VideoProvider:
 @lru_cache(maxsize=64)
 def _build(slug: str, account_version: str) -> VideoProvider:
     account = ProviderAccount.objects.filter(slug=slug).first() if account_version else None
-    config = settings.VIDEO_PROVIDERS[slug]
-    provider = _import(config["BACKEND"])(**provider_options(slug, account))
+    provider = provider_class(slug)(provider_config(slug, account))
     for path in settings.VIDEO_PROVIDER_WRAPPERS:
         provider = _import(path, "VIDEO_PROVIDER_WRAPPERS")(provider)
     return provider
@@ -125,7 +133,17 @@ def provider_for_model(model: str) -> VideoProvider:
 def provider_class(slug: str) -> type | None:
     """The adapter class set up for `slug`, imported but not built: no keys, no database."""
     config = settings.VIDEO_PROVIDERS.get(slug)
-    return _import(config["BACKEND"]) if config else None
+    if not config:
+        return None
+    backend = _import(config["BACKEND"])
+    # As Django's password hashers are found by their own `algorithm`: the setting's key is
+    # the adapter's own slug, so takes, ledger rows and webhook URLs all say the same name.
+    own = getattr(backend, "slug", None)
+    if own != slug:
+        raise ImproperlyConfigured(
+            f"VIDEO_PROVIDERS[{slug!r}] names {backend.__name__}, whose slug is {own!r}"
+        )
+    return backend
 
 
 def can_look_up(slug: str) -> bool:

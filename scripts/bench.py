@@ -41,8 +41,8 @@ def make_still(path: str) -> None:
 
 
 def previz_job(still: str):
+    from providers.core.spec import CameraMove
     from providers.previz.render import RenderJob
-    from providers.spec import CameraMove
 
     return RenderJob(
         label="BENCH",
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
             wall, peak, _ = run_child_rusage(ffmpeg_cmd)
             ffmpeg_times.append(wall)
             ffmpeg_rss.append(peak)
-        from providers.media import probe
+        from providers.core.media import probe
 
         checks = {"previz": probe(previz_out), "ffmpeg": probe(ffmpeg_out)}
 

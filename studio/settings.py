@@ -236,25 +236,26 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE", "render")
 CELERY_TASK_ROUTES = {"providers.previz.render": {"queue": RENDER_QUEUE}}
 
-# Video providers by slug (capabilities.provider); each is built from a dotted path + options.
-# CREDENTIALS: constructor argument -> environment variable (else the key an admin entered in
-# the studio, stored encrypted). OPTIONS_FROM_ENV: e.g. base URLs pointing at the simulator.
+# Video providers by slug: each key is the adapter class's own `slug` (also capabilities.provider
+# and the webhook path); the registry refuses a mismatch. Each is built from one ProviderConfig:
+# CREDENTIALS: credential name -> environment variable (else the key an admin entered in the
+# studio, stored encrypted). OPTIONS and OPTIONS_FROM_ENV: base_url, timeout and the like, or
+# the provider's own options. WEBHOOKS: send the studio's callback address (config.webhook_url).
 VIDEO_PROVIDERS = {
-    "local": {
+    "previz": {
         "BACKEND": "providers.previz.adapter.PrevizProvider",
         "OPTIONS": {"render_queue": RENDER_QUEUE},
     },
     # Veo runs on the Gemini API by default; STUDIO_VEO_PLATFORM=vertex uses Vertex AI with a
     # service account (it also takes seed and generateAudio, which the Gemini API does not).
     "google-veo": {
-        "BACKEND": "providers.veo.GeminiVeoProvider",
+        "BACKEND": "providers.veo.adapter.GeminiVeoProvider",
         "CREDENTIALS": {"api_key": "GEMINI_API_KEY"},
         "OPTIONS_FROM_ENV": {"base_url": "GEMINI_BASE_URL"},
-        "WEBHOOK_OPTION": None,
     }
     if os.environ.get("STUDIO_VEO_PLATFORM", "gemini") != "vertex"
     else {
-        "BACKEND": "providers.veo.VertexVeoProvider",
+        "BACKEND": "providers.veo.adapter.VertexVeoProvider",
         "CREDENTIALS": {"service_account_info": "GOOGLE_APPLICATION_CREDENTIALS"},
         "OPTIONS_FROM_ENV": {
             "project": "VERTEX_PROJECT",
@@ -262,35 +263,33 @@ VIDEO_PROVIDERS = {
             "base_url": "VERTEX_BASE_URL",
             "output_gcs_uri": "VERTEX_OUTPUT_GCS_URI",
         },
-        "WEBHOOK_OPTION": None,
     },
     "kling": {
-        "BACKEND": "providers.kling.KlingProvider",
+        "BACKEND": "providers.kling.adapter.KlingProvider",
         "CREDENTIALS": {"access_key": "KLING_ACCESS_KEY", "secret_key": "KLING_SECRET_KEY"},
         "OPTIONS_FROM_ENV": {"base_url": "KLING_BASE_URL", "usd_per_unit": "KLING_USD_PER_UNIT"},
-        "WEBHOOK_OPTION": None,  # Kling takes callback_url per request: see requests.py
+        # No WEBHOOKS: Kling takes callback_url per request (see requests.py).
     },
     "runway": {
-        "BACKEND": "providers.runway.RunwayProvider",
+        "BACKEND": "providers.runway.adapter.RunwayProvider",
         "CREDENTIALS": {"api_key": "RUNWAY_API_KEY"},
         "OPTIONS_FROM_ENV": {"base_url": "RUNWAY_BASE_URL"},
-        "WEBHOOK_OPTION": None,
     },
     "seedance": {
-        "BACKEND": "providers.seedance.SeedanceProvider",
+        "BACKEND": "providers.seedance.adapter.SeedanceProvider",
         "CREDENTIALS": {"api_key": "ARK_API_KEY"},
         "OPTIONS_FROM_ENV": {"base_url": "ARK_BASE_URL"},
-        "WEBHOOK_OPTION": "callback_url",
+        "WEBHOOKS": True,  # sent as each task's callback_url
     },
     "higgsfield": {
-        "BACKEND": "providers.higgsfield.HiggsfieldProvider",
+        "BACKEND": "providers.higgsfield.adapter.HiggsfieldProvider",
         "CREDENTIALS": {"api_key": "HIGGSFIELD_API_KEY", "api_secret": "HIGGSFIELD_API_SECRET"},
-        # Hosts the hero frame may be uploaded to (comma-separated; see providers/higgsfield.py).
+        # Hosts the hero frame may be uploaded to (comma-separated; see higgsfield/adapter.py).
         "OPTIONS_FROM_ENV": {
             "base_url": "HIGGSFIELD_BASE_URL",
             "upload_hosts": "HIGGSFIELD_UPLOAD_HOSTS",
         },
-        "WEBHOOK_OPTION": "webhook_url",
+        "WEBHOOKS": True,  # sent as ?hf_webhook=
     },
 }
 # How long to wait for a provider's answer; a paid request that times out "needs a check".

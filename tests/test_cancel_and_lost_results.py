@@ -17,7 +17,7 @@ from django.urls import reverse
 from projects.models import LedgerEntry, LedgerKind, Take, TakeState
 from projects.models.cancels import PROVIDER_FINISHING
 from projects.selectors.money import charged_for, held_for
-from providers.media import probe
+from providers.core.media import probe
 from tests.test_providers_end_to_end import (  # noqa: F401
     final_state,
     generate,

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Shot, ShotStatus, Take, TakeState
-from providers.media import probe
+from providers.core.media import probe
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
 from tests.workers import celery_worker, kill_hard, wait_for
 

@@ -19,7 +19,7 @@ from projects.models import RateCard, Take, TakeState
 from projects.registry import _build
 from projects.selectors.design import shot_preflight
 from projects.services.shot_media import shot_set_hero_frame
-from providers.media import probe
+from providers.core.media import probe
 from providers.simulator.core import default_credentials
 from providers.simulator.server import SimulatorServer
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory

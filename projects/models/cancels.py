@@ -3,7 +3,7 @@ and what the studio records as the provider's answer. One place, so the card, th
 the tests say the same thing.
 
 Only the provider's own status makes a sent take "canceled" (see pipeline.take_follow): these
-sentences never promise more than the provider's cancel policy (providers.base.CancelPolicy).
+sentences never promise more than the provider's cancel policy (providers.core.base.CancelPolicy).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from projects.models.states import TakeState
 from projects.registry import cancel_policy
-from providers.base import CancelPolicy
-from providers.catalog import provider_name
+from providers.core.base import CancelPolicy
+from providers.core.catalog import provider_name
 
 if TYPE_CHECKING:
     from projects.models.takes import Take

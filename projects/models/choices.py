@@ -1,4 +1,4 @@
-"""Choices that follow the catalog (providers.catalog, providers.motions) as it grows.
+"""Choices that follow the catalog (providers.core.catalog, providers.core.motions) as it grows.
 
 Fields name these functions instead of the lists, so a migration records the function, not
 the values: adding a video model, a move or an aspect ratio costs no migration. The values are
@@ -7,8 +7,8 @@ still checked on every form and full_clean(). Keep the names: migrations refer t
 
 from __future__ import annotations
 
-from providers import catalog
-from providers.motions import MOTIONS
+from providers.core import catalog
+from providers.core.motions import MOTIONS
 
 RESOLUTIONS = [
     ("preview", "Preview"),

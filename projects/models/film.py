@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from projects.models import choices
-from providers import catalog
+from providers.core import catalog
 
 CAMERA_VALIDATORS = [
     MinValueValidator(catalog.CAMERA_RANGE[0]),
@@ -25,7 +25,7 @@ def media_path(instance: models.Model, filename: str) -> str:
 
 
 class CameraAxes(models.Model):
-    """A camera move on six axes, each -10..+10 (see providers.spec.CameraMove for the signs)."""
+    """A camera move on six axes, each -10..+10 (signs: providers.core.spec.CameraMove)."""
 
     pan = models.SmallIntegerField(default=0, validators=CAMERA_VALIDATORS)
     tilt = models.SmallIntegerField(default=0, validators=CAMERA_VALIDATORS)

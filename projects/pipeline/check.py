@@ -18,7 +18,7 @@ from projects.registry import (
 )
 from projects.services.take_states import move, shot_generating
 from projects.services.work import enqueue_follow, enqueue_submit
-from providers.base import (
+from providers.core.base import (
     ProviderError,
 )
 

@@ -20,11 +20,12 @@ from projects.registry import (
     provider_by_slug,
 )
 from projects.services.take_states import move, note
-from providers.base import (
+from providers.core.base import (
     ProviderError,
     Transient,
 )
-from providers.media import InvalidVideo, extract_poster, probe
+from providers.core.http import backoff
+from providers.core.media import InvalidVideo, extract_poster, probe
 
 
 # --- download -------------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def _download_later(take: Take, error: ProviderError) -> None:
     if take.poll_errors + 1 >= MAX_POLL_ERRORS:
         _result_lost(take, error)
         return
-    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    wait = error.retry_after or backoff(take.poll_errors + 1, first=2, cap=60)
     note(
         take.pk,
         TakeState.DOWNLOADING,

@@ -18,7 +18,7 @@ from projects.registry import (
 )
 from projects.services.take_states import move, note
 from projects.services.work import enqueue_download
-from providers.base import (
+from providers.core.base import (
     FINISHED_STATES,
     CancelPolicy,
     Progress,
@@ -26,6 +26,7 @@ from providers.base import (
     State,
     VideoProvider,
 )
+from providers.core.http import backoff
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def _poll_later(take: Take, error: ProviderError) -> None:
     if take.poll_errors + 1 >= MAX_POLL_ERRORS:
         move(take.pk, TakeState.RUNNING, TakeState.NEEDS_CHECK, **error_fields(error))
         return
-    wait = error.retry_after or min(60, 2 ** (take.poll_errors + 1))
+    wait = error.retry_after or backoff(take.poll_errors + 1, first=2, cap=60)
     note(
         take.pk,
         TakeState.RUNNING,

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from projects.models import Take
 from projects.registry import webhook_url
 from projects.selectors.snapshots import spec_from_dict
-from providers.base import GenerationRequest, InputImage
+from providers.core.base import GenerationRequest, InputImage
 
 
 def generation_request(take: Take) -> GenerationRequest:

@@ -23,7 +23,7 @@ from projects.registry import (
 )
 from projects.services.take_states import move
 from projects.services.work import enqueue_follow
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
     ProviderError,
     QuotaExceeded,

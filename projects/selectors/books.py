@@ -24,7 +24,7 @@ from projects.models import (
     TakeState,
 )
 from projects.selectors.money import ledger_amount
-from providers.catalog import provider_name
+from providers.core.catalog import provider_name
 
 ZERO = (Decimal(0), Decimal(0))
 

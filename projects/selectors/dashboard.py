@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from projects.models import LedgerEntry, LedgerKind, Project, Role, Take, TakeState
 from projects.selectors.money import WARN_AT, budget_warning
-from providers import catalog
+from providers.core import catalog
 
 ZERO = Decimal("0")
 SPENDING = (LedgerKind.SETTLE, LedgerKind.REFUND)

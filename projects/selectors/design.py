@@ -9,14 +9,15 @@ from dataclasses import dataclass
 
 from projects.models import Shot, TeamPreset
 from projects.selectors.shot_spec import shot_spec
-from providers import catalog
-from providers.capabilities import CAPABILITIES, Capabilities
-from providers.compile import CompiledRequest, compile_shot
-from providers.preflight import check_shot
-from providers.presets import PRESETS_BY_SLUG, ShotPreset
-from providers.prompts.higgsfield import hero_frame_prompt
-from providers.recommend import Recommendation, recommend
-from providers.spec import ShotSpec
+from providers.capabilities import CAPABILITIES
+from providers.core import catalog
+from providers.core.capabilities import Capabilities
+from providers.core.spec import ShotSpec
+from providers.design.compile import CompiledRequest, compile_shot
+from providers.design.preflight import check_shot
+from providers.design.presets import PRESETS_BY_SLUG, ShotPreset
+from providers.design.recommend import Recommendation, recommend
+from providers.higgsfield.prompt import hero_frame_prompt
 
 PRESET_FIELDS = (
     "target_model",

@@ -15,9 +15,10 @@ from projects.models import (
     ProviderSpend,
     RateCard,
 )
-from providers.catalog import provider_name
-from providers.prices import Quote, Rate, quote
-from providers.spec import ShotSpec
+from providers.core.catalog import provider_name
+from providers.core.prices import Quote, Rate
+from providers.core.spec import ShotSpec
+from providers.prices import quote
 from studio.models import ProviderAccount
 
 WARN_AT = Decimal("0.8")
@@ -120,7 +121,7 @@ def scene_estimate(scene, rates: list[Rate]) -> tuple[Decimal, list[str]]:
     """Worst-case total of the scene's ready shots, and the labels that have no price."""
     from projects.models import ShotStatus
     from projects.selectors.shot_spec import shot_spec
-    from providers.prices import Unpriced
+    from providers.core.prices import Unpriced
 
     total, unpriced = Decimal(0), []
     for shot in scene.shots.all():  # prefetched by the storyboard

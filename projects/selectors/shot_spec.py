@@ -9,8 +9,8 @@ import re
 from django.core.exceptions import ValidationError
 
 from projects.models import Shot
-from providers import catalog
-from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
+from providers.core import catalog
+from providers.core.spec import Beat, CameraMove, DialogueLine, ShotSpec
 
 LANGUAGES = dict(catalog.DIALOGUE_LANGUAGES)
 BEAT_LINE = re.compile(r"^\s*(?:at\s+)?(\d+(?:\.\d+)?)\s*s?\s*[:\-–—]\s*(.+?)\s*$", re.IGNORECASE)

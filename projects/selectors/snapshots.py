@@ -14,8 +14,8 @@ from projects.models import Shot, Take
 from projects.selectors.design import preview_for
 from projects.selectors.money import take_quote
 from projects.selectors.shot_spec import shot_spec
-from providers.prices import Unpriced
-from providers.spec import Beat, CameraMove, DialogueLine, ShotSpec
+from providers.core.prices import Unpriced
+from providers.core.spec import Beat, CameraMove, DialogueLine, ShotSpec
 
 
 def _sha256(name: str) -> str:

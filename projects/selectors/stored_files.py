@@ -21,7 +21,7 @@ from providers.previz import jobs
 SHOT_FILES = ("hero_frame", "hero_thumbnail", "last_frame", "last_thumbnail", "voice_sample")
 REFERENCE_FILES = ("image", "thumbnail")
 TAKE_FILES = ("video", "poster", "thumbnail")
-PREVIZ = "local"
+PREVIZ = "previz"
 
 
 @dataclass
@@ -77,7 +77,7 @@ def _previz_folders(take_rows) -> list[Path]:
     config = settings.VIDEO_PROVIDERS.get(PREVIZ)
     if config is None:
         return []
-    # The same default as projects.generation.registry.provider_options.
+    # The same default as projects.generation.registry.provider_config.
     jobs_dir = (
         config.get("OPTIONS", {}).get("jobs_dir") or Path(settings.MEDIA_ROOT) / "previz-jobs"
     )

@@ -12,7 +12,7 @@ from projects.models import Project, Scene, Shot
 from projects.selectors import stored_files
 from projects.selectors.board import takes_in_flight
 from projects.services.projects import refuse_if_in_flight
-from providers import catalog
+from providers.core import catalog
 
 
 # --- scenes ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from projects.models import Shot, TeamPreset
 from projects.selectors.design import PRESET_FIELDS, preset_values
 from providers.capabilities import CAPABILITIES
-from providers.presets import ShotPreset
+from providers.design.presets import ShotPreset
 
 
 def shot_use_model(*, shot: Shot, model: str) -> Shot:

@@ -14,7 +14,7 @@ from projects.selectors import design as design_reads
 from projects.selectors.design import find_preset, shot_recommendations
 from projects.services import design as design_writes
 from projects.services.design import team_preset_save
-from providers.preflight import FIELDS
+from providers.design.preflight import FIELDS
 
 from ..forms import ShotForm, TeamPresetForm
 from ..ids import parse_id

@@ -16,8 +16,8 @@ from projects.services import shot_media as shot_media_writes
 from projects.services.shot_media import (
     shot_save,
 )
-from providers import catalog
-from providers.presets import PRESETS
+from providers.core import catalog
+from providers.design.presets import PRESETS
 
 from ..forms import ReferenceForm, ShotForm, TeamPresetForm
 from ..models import Membership, ReferenceImage, Shot, TakeState

@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Callable
 from decimal import Decimal
 
-from providers.base import (
+from providers.core.base import (
     CancelPolicy,
     GenerationRequest,
     Progress,
@@ -26,6 +26,7 @@ from providers.base import (
     Submitted,
     Transient,
 )
+from providers.core.config import ProviderConfig
 from providers.previz import jobs
 from providers.previz.render import RenderError, RenderJob, output_size
 
@@ -51,16 +52,23 @@ class PrevizProvider:
 
     def __init__(
         self,
-        jobs_dir: str,
-        render_queue: str = "render",
-        enqueue: Callable[[str], None] | None = None,
+        config: ProviderConfig | None = None,
         *,
+        enqueue: Callable[[str], None] | None = None,
         stale_seconds: float = STALE_SECONDS,
     ):
+        """Options: jobs_dir (required: where job directories live), render_queue, enqueue.
+        `enqueue` (a callable taking the job id; argument or option) replaces the Celery
+        hand-off in tests."""
+        self.config = config = config or ProviderConfig()
+        jobs_dir = config.option("jobs_dir")
+        if not jobs_dir:
+            raise ValueError("PrevizProvider needs a jobs_dir option.")
         self.jobs_dir = os.path.abspath(jobs_dir)
-        self.render_queue = render_queue
-        self.enqueue = enqueue or self._enqueue_celery
+        self.render_queue = config.option("render_queue", "render")
+        self.enqueue = enqueue or config.option("enqueue") or self._enqueue_celery
         self.stale_seconds = stale_seconds
+        self.max_concurrent = config.max_concurrent  # 0: as many renders as the queue takes
 
     def _enqueue_celery(self, job_id: str) -> None:
         from providers.previz.tasks import render_job  # celery only when really enqueuing

@@ -31,10 +31,10 @@ from typing import Any
 import av
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from providers.base import GenerationRequest
-from providers.catalog import CAMERA_AXES, CAMERA_RANGE
-from providers.motions import get_motion
-from providers.spec import Beat, CameraMove
+from providers.core.base import GenerationRequest
+from providers.core.catalog import CAMERA_AXES, CAMERA_RANGE
+from providers.core.motions import get_motion
+from providers.core.spec import Beat, CameraMove
 
 FPS = 24
 SHORT_SIDES = {"preview": 360, "720p": 720, "1080p": 1080}

@@ -214,8 +214,8 @@ def sample_video() -> str:
     """A real 2 s H.264 MP4 rendered once per process by the previz renderer."""
     import tempfile
 
+    from providers.core.spec import CameraMove
     from providers.previz.render import RenderJob, render_previz
-    from providers.spec import CameraMove
 
     path = os.path.join(tempfile.gettempdir(), f"studio-simulator-{os.getpid()}.mp4")
     with _SAMPLE_LOCK:

@@ -20,7 +20,7 @@ import secrets
 import uuid
 from typing import Any
 
-from providers.motions import MOTIONS
+from providers.core.motions import MOTIONS
 from providers.simulator.core import Job, Request, Response, Simulator
 
 MODELS = ("dop-lite", "dop-turbo", "dop-standard")

@@ -81,7 +81,7 @@ def test_without_permission_the_project_list_says_who_to_ask(page):
 
 def test_the_provider_cap_shows_on_the_generate_button_before_the_click(page):
     RateCard.objects.filter(model="previz").update(price=Decimal("0.25"))
-    ProviderAccount.objects.create(slug="local", monthly_cap=Decimal("1.20"))
+    ProviderAccount.objects.create(slug="previz", monthly_cap=Decimal("1.20"))
     membership = MembershipFactory(user=UserFactory(username="mara"), role="owner")
     scene = SceneFactory(project=membership.project, number=1)
     shot = ShotFactory(scene=scene, label="1A", duration_seconds=4, status="ready")

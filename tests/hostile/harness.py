@@ -107,7 +107,7 @@ WORDS = {
     ),
 }
 WORDS_ANYWHERE = {
-    "provider": ("seedance", "higgsfield", "kling", "local", "no-such-provider"),
+    "provider": ("seedance", "higgsfield", "kling", "previz", "no-such-provider"),
     "token": ("0" * 32, "not-the-token"),
     "kind": ("nope",),
     "action": ("nope",),

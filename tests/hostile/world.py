@@ -113,7 +113,7 @@ def build_world() -> World:
     )
 
     owner = users["owner"]
-    done = paid_take(hero, number=1, user=owner, model="previz", provider="local")
+    done = paid_take(hero, number=1, user=owner, model="previz", provider="previz")
     Take.objects.filter(pk=done.pk).update(
         **{k: v for k, v in request_snapshot(hero).items() if k != "estimated_cost"}
     )

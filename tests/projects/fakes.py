@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from projects.models import Take, TakeState
 from projects.services.money import budget_reserve
-from providers.base import (
+from providers.core.base import (
     CancelPolicy,
     Progress,
     ProviderError,
@@ -38,12 +38,13 @@ SCRIPT = Script()
 
 
 class FakeProvider:
-    slug = "fake"
+    # The VIDEO_PROVIDERS key of each fake is its own slug, as for a real adapter.
+    slug = "fake-always"
     cancel_policy = CancelPolicy.ALWAYS
     result_ttl_seconds = 24 * 3600.0
 
-    def __init__(self, **options):
-        self.options = options
+    def __init__(self, config):
+        self.config = config
 
     def availability(self) -> tuple[bool, str]:
         return True, ""
@@ -72,14 +73,17 @@ class FakeProvider:
 
 
 class NeverProvider(FakeProvider):
+    slug = "fake-never"
     cancel_policy = CancelPolicy.NEVER
 
 
 class WhileQueuedProvider(FakeProvider):
+    slug = "fake-queued"
     cancel_policy = CancelPolicy.WHILE_QUEUED
 
 
 class ShortLinkProvider(FakeProvider):
+    slug = "fake-short"
     result_ttl_seconds = 3600.0
 
 

@@ -23,8 +23,8 @@ from projects.registry import cancel_policy, result_ttl_seconds
 from projects.selectors.money import charged_for, held_for
 from projects.services.take_states import move
 from projects.services.takes import take_cancel
-from providers.base import CancelPolicy, State, Transient
-from providers.veo import VertexVeoProvider
+from providers.core.base import CancelPolicy, State, Transient
+from providers.veo.adapter import VertexVeoProvider
 from tests.projects.fakes import install, sent_take
 
 DAY = 24 * 3600.0
@@ -39,7 +39,7 @@ def fake_providers(settings):
 @pytest.mark.parametrize(
     ("slug", "policy", "ttl"),
     [
-        ("local", CancelPolicy.ALWAYS, 7 * DAY),
+        ("previz", CancelPolicy.ALWAYS, 7 * DAY),
         ("google-veo", CancelPolicy.NEVER, 2 * DAY),
         ("kling", CancelPolicy.NEVER, 30 * DAY),
         ("runway", CancelPolicy.ALWAYS, DAY),

@@ -4,7 +4,7 @@ choices from the catalog through functions, so migrations record the function on
 import pytest
 from django.core.management import call_command
 
-from providers import catalog
+from providers.core import catalog
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def render_queue(settings, media_root):
     """Previz renders when the test says so (see tests/projects/test_pipeline.py)."""
     queued: list[str] = []
     settings.VIDEO_PROVIDERS = {
-        "local": {
+        "previz": {
             "BACKEND": "providers.previz.adapter.PrevizProvider",
             "OPTIONS": {"enqueue": queued.append},
         }

@@ -16,7 +16,7 @@ from projects.pipeline.follow import MAX_POLL_ERRORS, take_follow
 from projects.selectors.books import books_out_of_balance
 from projects.selectors.money import charged_for, held_for
 from projects.services.takes import take_fetch_again
-from providers.base import ProviderError, State, Transient
+from providers.core.base import ProviderError, State, Transient
 from tests.projects.fakes import install, sent_take
 
 
@@ -69,7 +69,7 @@ def test_a_billed_result_that_cannot_be_fetched_is_lost_and_charged(shot, script
 
 
 def test_a_result_that_is_not_a_video_is_lost(shot, script, tmp_path, monkeypatch):
-    from providers.media import InvalidVideo
+    from providers.core.media import InvalidVideo
 
     def unreadable(path):
         raise InvalidVideo("ffprobe found no video stream.")

@@ -126,7 +126,7 @@ def test_any_sequence_keeps_the_ledger_and_columns_equal(editor, project, scene,
             shot=shot,
             number=n,
             model="previz",
-            provider="local",
+            provider="previz",
             prompt="p",
             estimated_cost=0,
         )

@@ -18,7 +18,7 @@ from projects.selectors.books import books_out_of_balance
 from projects.services import design as design_writes
 from projects.services.money import budget_reserve
 from projects.services.shot_media import shot_remove_voice_sample, shot_set_hero_frame
-from providers.presets import PRESETS
+from providers.design.presets import PRESETS
 from tests.factories import ShotFactory, UserFactory, paid_take, shot_form_data
 from tests.html import form_data
 

@@ -35,7 +35,7 @@ def unclear_take(user, shot, **fields) -> Take:
 def test_only_providers_that_can_look_up_get_a_lookup_time(settings):
     settings.TAKE_LOOKUP_AFTER_SECONDS = 60
     assert first_lookup_at("kling") > timezone.now() + timedelta(seconds=59)
-    for provider in ("seedance", "runway", "google-veo", "higgsfield", "local"):
+    for provider in ("seedance", "runway", "google-veo", "higgsfield", "previz"):
         assert first_lookup_at(provider) is None
 
 

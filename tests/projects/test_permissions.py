@@ -41,8 +41,8 @@ from projects.services.shot_media import (
     shot_set_last_frame,
     shot_set_voice_sample,
 )
-from providers import catalog
-from providers.presets import PRESETS
+from providers.core import catalog
+from providers.design.presets import PRESETS
 from tests.factories import (
     MembershipFactory,
     ProjectFactory,
@@ -223,7 +223,7 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         shot=shot,
         number=number,
         model="previz",
-        provider="local",
+        provider="previz",
         # Each its own request, so a retry is never offered another take as a duplicate.
         prompt=f"A keeper, take {number}.",
         spec=dataclasses.asdict(shot_spec(shot)),

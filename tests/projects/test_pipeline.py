@@ -21,7 +21,7 @@ from projects.services.takes import (
     take_request,
     take_retry,
 )
-from providers.media import probe
+from providers.core.media import probe
 from providers.previz.tasks import render_job
 from tests.factories import ShotFactory
 
@@ -30,7 +30,7 @@ from tests.factories import ShotFactory
 def render_queue(settings, media_root):
     queued: list[str] = []
     settings.VIDEO_PROVIDERS = {
-        "local": {
+        "previz": {
             "BACKEND": "providers.previz.adapter.PrevizProvider",
             "OPTIONS": {"enqueue": queued.append},
         }

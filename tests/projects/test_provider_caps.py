@@ -25,7 +25,7 @@ def month_name() -> str:
 
 def previz_cap(amount: str) -> ProviderAccount:
     account, _ = ProviderAccount.objects.update_or_create(
-        slug="local", defaults={"monthly_cap": Decimal(amount)}
+        slug="previz", defaults={"monthly_cap": Decimal(amount)}
     )
     return account
 
@@ -51,7 +51,7 @@ def test_takes_beyond_the_cap_are_refused_with_what_is_left(editor, capped):
         take_request(shot=capped, user=editor, allow_duplicate=True)
     assert error.value.messages == [refusal("0.20")]
     assert Take.objects.count() == 2
-    row = ProviderSpend.objects.get(provider="local")
+    row = ProviderSpend.objects.get(provider="previz")
     assert (row.reserved, row.spent) == (Decimal("1.0"), Decimal(0))
 
 
@@ -116,7 +116,7 @@ def test_a_cap_set_mid_month_counts_what_was_already_spent(editor, project, scen
     assert not ProviderSpend.objects.exists()  # a refused hold leaves nothing behind
     previz_cap("1.50")
     take_request(shot=shot, user=editor, allow_duplicate=True)
-    row = ProviderSpend.objects.get(provider="local")
+    row = ProviderSpend.objects.get(provider="previz")
     assert (row.spent, row.reserved) == (Decimal("0.4"), Decimal("1.0"))
 
 
@@ -126,9 +126,9 @@ def test_settle_release_and_refund_move_the_providers_month(editor, capped):
     move(done.pk, TakeState.QUEUED, TakeState.SUCCEEDED, actual_cost=Decimal("0.30"))
     take_cancel(take=dropped)
     budget_refund(take=Take.objects.get(pk=done.pk), amount=Decimal("0.10"), note="credit")
-    row = ProviderSpend.objects.get(provider="local")
+    row = ProviderSpend.objects.get(provider="previz")
     assert (row.reserved, row.spent) == (Decimal(0), Decimal("0.2"))
-    assert set(LedgerEntry.objects.values_list("provider", flat=True)) == {"local"}
+    assert set(LedgerEntry.objects.values_list("provider", flat=True)) == {"previz"}
     assert books_out_of_balance() == []
     # Room again: 1.20 - 0.20 spent fits two more.
     take_request(shot=capped, user=editor, allow_duplicate=True)
@@ -137,17 +137,17 @@ def test_settle_release_and_refund_move_the_providers_month(editor, capped):
 
 def test_a_cap_taken_away_keeps_its_row_following_the_ledger(editor, capped):
     take_request(shot=capped, user=editor, allow_duplicate=True)
-    ProviderAccount.objects.filter(slug="local").update(monthly_cap=None)
+    ProviderAccount.objects.filter(slug="previz").update(monthly_cap=None)
     for _ in range(3):
         take_request(shot=capped, user=editor, allow_duplicate=True)  # no cap: all accepted
-    row = ProviderSpend.objects.get(provider="local")
+    row = ProviderSpend.objects.get(provider="previz")
     assert row.reserved == Decimal("2.0")
     assert books_out_of_balance() == []
 
 
 def test_the_books_check_names_a_provider_month_that_disagrees(editor, capped):
     take_request(shot=capped, user=editor, allow_duplicate=True)
-    ProviderSpend.objects.filter(provider="local").update(reserved=Decimal("7"))
+    ProviderSpend.objects.filter(provider="previz").update(reserved=Decimal("7"))
     month = timezone.localdate()
     assert books_out_of_balance() == [
         f"Studio-wide spending on Previz in {month:%B %Y}: held $7.0000, spent $0.0000, but the "
@@ -211,6 +211,6 @@ def test_many_simultaneous_requests_against_a_cap_for_six_accept_six():
     cap = f"Previz's studio-wide cap for {month_name()} is $3.00"
     assert all(o.startswith(cap) for o in refused)
     assert Take.objects.count() == 6
-    row = ProviderSpend.objects.get(provider="local")
+    row = ProviderSpend.objects.get(provider="previz")
     assert (row.reserved, row.spent) == (Decimal("3.0"), Decimal(0))
     assert books_out_of_balance() == []

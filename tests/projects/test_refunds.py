@@ -54,7 +54,7 @@ def test_a_free_take_has_nothing_to_refund(owner, shot):
         shot=shot,
         number=9,
         model="previz",
-        provider="local",
+        provider="previz",
         prompt="A keeper.",
         estimated_cost=0,
         state=TakeState.SUCCEEDED,

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects.selectors.shot_spec import parse_beats, parse_dialogue, shot_spec
-from providers.spec import Beat, CameraMove, DialogueLine
+from providers.core.spec import Beat, CameraMove, DialogueLine
 from tests.factories import ShotFactory
 
 

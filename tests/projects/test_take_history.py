@@ -10,7 +10,7 @@ from projects.models import Take, TakeEvent, TakeState
 from projects.pipeline.follow import _poll_later, take_follow
 from projects.pipeline.submit import _submit_later
 from projects.services.take_states import move, note
-from providers.base import Transient
+from providers.core.base import Transient
 from tests.projects.fakes import install, sent_take
 from tests.projects.test_take_views import make_take
 

@@ -14,7 +14,7 @@ def make_take(shot, number=1, state=TakeState.RUNNING, **fields) -> Take:
         shot=shot,
         number=number,
         model="previz",
-        provider="local",
+        provider="previz",
         prompt="A keeper climbs.",
         state=state,
         **fields,

@@ -1,6 +1,8 @@
 """The layers below the tasks send take steps by task name (projects.services.work): every name
 they send must be a task the workers know."""
 
+import pytest
+
 from projects.services import work
 from studio.celery import app
 
@@ -10,6 +12,7 @@ def test_every_take_step_sent_by_name_is_a_registered_task():
     assert set(work.TAKE_STEPS) <= set(app.tasks), set(work.TAKE_STEPS) - set(app.tasks)
 
 
+@pytest.mark.django_db
 def test_a_step_is_sent_only_after_the_transaction_commits(django_capture_on_commit_callbacks):
     sent = []
     original = app.send_task

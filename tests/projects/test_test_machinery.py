@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from projects.registry import _build, provider_by_slug
-from providers.base import ProviderError
+from providers.core.base import ProviderError
 from tests.support.faults import SlowProvider
 from tests.support.loopback import loopback_server
 
@@ -63,9 +63,9 @@ def test_the_test_settings_wrap_providers_only_when_a_fault_is_asked_for(
     db, settings, fresh_registry
 ):
     assert settings.VIDEO_PROVIDER_WRAPPERS == ["tests.support.faults.with_faults"]
-    assert not isinstance(provider_by_slug("local"), SlowProvider)
+    assert not isinstance(provider_by_slug("previz"), SlowProvider)
     settings.STUDIO_FAULTS = {"submit_delay": 0.01, "poll_delay": 0}
-    slow = provider_by_slug("local")
+    slow = provider_by_slug("previz")
     assert isinstance(slow, SlowProvider) and slow.submit_delay == 0.01
     # What is not slowed down is the provider's own, attributes included.
     assert slow.availability() == slow.inner.availability()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from projects.models import Take, TakeState
 from projects.pipeline.requests import request_options
 from projects.pipeline.webhooks import webhook_token
-from projects.registry import provider_by_slug, provider_options
+from projects.registry import provider_by_slug, provider_config
 from studio.models import ProviderAccount
 from tests.factories import UserFactory
 
@@ -117,13 +117,13 @@ def test_callback_urls_carry_the_current_token(shot, settings):
         f"https://studio.example.org/hooks/kling/{token}/"
     )
     seedance = webhook_token("seedance")
-    assert provider_options("seedance", None)["callback_url"] == (
+    assert provider_config("seedance", None).webhook_url == (
         f"https://studio.example.org/hooks/seedance/{seedance}/"
     )
-    assert provider_by_slug("seedance").callback_url.endswith(f"/{seedance}/")
+    assert provider_by_slug("seedance").config.webhook_url.endswith(f"/{seedance}/")
     ProviderAccount.objects.get(slug="seedance").rotate_webhook_token()
     rotated = webhook_token("seedance")
-    assert provider_by_slug("seedance").callback_url.endswith(f"/{rotated}/")
+    assert provider_by_slug("seedance").config.webhook_url.endswith(f"/{rotated}/")
 
 
 def test_without_a_public_url_no_token_is_made(shot, settings):

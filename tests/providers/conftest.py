@@ -1,6 +1,20 @@
+import dataclasses
+
 import pytest
 
-from providers.spec import ShotSpec
+from providers.core.config import ProviderConfig
+from providers.core.spec import ShotSpec
+
+CREDENTIALS = ("api_key", "api_secret", "access_key", "secret_key", "service_account_info")
+FIELDS = {f.name for f in dataclasses.fields(ProviderConfig)} - {"credentials", "options"}
+
+
+def account(**settings) -> ProviderConfig:
+    """A ProviderConfig from flat keywords, as a test writes them: credential names go to
+    `credentials`, ProviderConfig's own fields stay fields, anything else is an option."""
+    credentials = {k: settings.pop(k) for k in CREDENTIALS if k in settings}
+    fields = {k: settings.pop(k) for k in FIELDS if k in settings}
+    return ProviderConfig(credentials=credentials, options=settings, **fields)
 
 
 def make_spec(**overrides) -> ShotSpec:
@@ -46,8 +60,8 @@ REQUEST_KEY = "0b6f5d1e-8a4c-4f7e-9d2b-3c5a7e9f1b2d"
 
 def generation_request(model: str, **overrides):
     """A GenerationRequest compiled by the real formula for `model`."""
-    from providers.base import GenerationRequest
-    from providers.compile import compile_shot
+    from providers.core.base import GenerationRequest
+    from providers.design.compile import compile_shot
 
     spec = make_spec(**overrides)
     compiled = compile_shot(spec, model)

@@ -30,3 +30,19 @@ def test_providers_never_imports_projects_or_django():
         if name.split(".")[0] in FORBIDDEN
     }
     assert offenders == set()
+
+
+PROVIDER_PACKAGES = ("previz", "veo", "runway", "kling", "seedance", "higgsfield")
+
+
+def test_no_provider_package_imports_another():
+    """Kling is providers/kling/ (and its simulator): nothing of it lives in another provider."""
+    root = Path(providers.__file__).parent
+    offenders = set()
+    for package in PROVIDER_PACKAGES:
+        others = {f"providers.{name}" for name in PROVIDER_PACKAGES if name != package}
+        for path in sorted((root / package).rglob("*.py")):
+            for name in imported_modules(path):
+                if ".".join(name.split(".")[:2]) in others:
+                    offenders.add(f"{path.relative_to(root)}: {name}")
+    assert offenders == set()

@@ -1,15 +1,8 @@
 import pytest
 
-from providers.capabilities import (
-    CAPABILITIES,
-    FIXED_FLAG,
-    NUMERIC,
-    PRESETS,
-    PROMPT,
-    UnknownModelError,
-    get_capabilities,
-)
-from providers.catalog import ASPECT_RATIOS, CAMERA_AXES, VIDEO_MODELS
+from providers.capabilities import CAPABILITIES, UnknownModelError, get_capabilities
+from providers.core.capabilities import FIXED_FLAG, NUMERIC, PRESETS, PROMPT
+from providers.core.catalog import ASPECT_RATIOS, CAMERA_AXES, VIDEO_MODELS
 
 
 def test_every_catalog_model_has_capabilities_in_catalog_order():

@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from providers.prices import RATE_CARDS, Unpriced, quote, seedance_tokens
+from providers.core.prices import Unpriced
+from providers.prices import RATE_CARDS, quote
+from providers.seedance.prices import seedance_tokens
 from tests.providers.conftest import make_spec
 
 

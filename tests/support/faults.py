@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from providers.base import GenerationRequest, Progress, Submitted, VideoProvider
+from providers.core.base import GenerationRequest, Progress, Submitted, VideoProvider
 
 
 class SlowProvider:

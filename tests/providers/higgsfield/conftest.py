@@ -3,10 +3,10 @@ import dataclasses
 import pytest
 from PIL import Image
 
-from providers.base import InputImage
-from providers.higgsfield import HiggsfieldProvider
+from providers.core.base import InputImage
+from providers.higgsfield.adapter import HiggsfieldProvider
 from providers.simulator.core import default_credentials
-from tests.providers.conftest import generation_request
+from tests.providers.conftest import account, generation_request
 
 KEY_ID, KEY_SECRET = default_credentials()["higgsfield"]
 
@@ -35,10 +35,12 @@ def make_provider(simulator):
         options.setdefault("api_key", KEY_ID)
         options.setdefault("api_secret", KEY_SECRET)
         return HiggsfieldProvider(
-            base_url=simulator.base_url("higgsfield"),
-            simulator_origin=simulator.url,
+            account(
+                base_url=simulator.base_url("higgsfield"),
+                simulator_origin=simulator.url,
+                **options,
+            ),
             sleep=lambda seconds: None,
-            **options,
         )
 
     return make

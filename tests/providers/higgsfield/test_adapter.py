@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
     ProviderError,
     QuotaExceeded,
@@ -13,9 +13,10 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
-from providers.higgsfield import HiggsfieldProvider
-from providers.media import probe
+from providers.core.media import probe
+from providers.higgsfield.adapter import HiggsfieldProvider
 from providers.simulator.higgsfield import motion_id
+from tests.providers.conftest import account
 
 
 def wait_until_done(provider, remote_id, limit=5.0):
@@ -98,7 +99,7 @@ def test_availability_names_the_env_vars():
     usable, reason = HiggsfieldProvider().availability()
     assert not usable
     assert "HIGGSFIELD_API_KEY" in reason and "HIGGSFIELD_API_SECRET" in reason
-    assert HiggsfieldProvider(api_key="id:secret").availability() == (True, "")
+    assert HiggsfieldProvider(account(api_key="id:secret")).availability() == (True, "")
 
 
 def test_missing_hero_frame_is_rejected_before_any_request(simulator, make_provider):
@@ -230,7 +231,7 @@ def test_download_refuses_other_hosts(make_provider, tmp_path):
 
 
 def test_download_is_https_only_in_production(tmp_path):
-    provider = HiggsfieldProvider(api_key="a", api_secret="b")
+    provider = HiggsfieldProvider(account(api_key="a", api_secret="b"))
     with pytest.raises(ProviderError, match="non-https"):
         provider.download(
             "http://d8j0ntlcm91z4.cloudfront.net/user_x/hf.mp4", str(tmp_path / "x"), max_bytes=10

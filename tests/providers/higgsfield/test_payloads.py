@@ -5,15 +5,15 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from providers.base import ProviderError, Rejected, State
-from providers.higgsfield import (
+from providers.core.base import ProviderError, Rejected, State
+from providers.core.spec import CameraMove
+from providers.higgsfield.contract import (
     build_submit,
     describe_error,
     parse_motions,
     parse_status,
     parse_submit,
 )
-from providers.spec import CameraMove
 
 IMAGE = "https://cdn.higgsfield.ai/uploads/hero.png"
 MOTION_IDS = {

@@ -17,7 +17,7 @@ from higgsfield_client import (
     SyncClient,
 )
 
-from providers.media import probe
+from providers.core.media import probe
 from tests.providers.higgsfield.conftest import KEY_ID, KEY_SECRET
 
 

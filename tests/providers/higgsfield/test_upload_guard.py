@@ -10,9 +10,10 @@ import socket
 import pytest
 
 import providers.simulator.higgsfield as sim_module
-from providers.base import ProviderError
-from providers.higgsfield import UPLOAD_HOSTS, HiggsfieldProvider
+from providers.core.base import ProviderError
+from providers.higgsfield.adapter import UPLOAD_HOSTS, HiggsfieldProvider
 from providers.simulator.core import Response
+from tests.providers.conftest import account
 from tests.support.loopback import loopback_server, resolver
 
 
@@ -106,5 +107,7 @@ def test_the_simulators_own_upload_gets_the_frame_and_not_our_key(
 
 def test_upload_hosts_default_to_higgsfields_and_read_a_comma_list():
     assert HiggsfieldProvider().upload_hosts == UPLOAD_HOSTS
-    hosts = HiggsfieldProvider(upload_hosts=" uploads.example.com, ,cdn.example.net ").upload_hosts
+    hosts = HiggsfieldProvider(
+        account(upload_hosts=" uploads.example.com, ,cdn.example.net ")
+    ).upload_hosts
     assert hosts == ("uploads.example.com", "cdn.example.net")

@@ -10,8 +10,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from providers import kling
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
     InputImage,
     ProviderError,
@@ -21,6 +20,8 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
+from providers.kling import contract as kling
+from providers.kling.adapter import KlingProvider
 from tests.providers.conftest import REQUEST_KEY, generation_request
 
 SECRET = "sk-0123456789abcdef0123456789abcdef"  # a real-length secret key
@@ -254,7 +255,7 @@ def test_documented_1303_is_transient_with_a_backoff():
 def test_callback_names_our_remote_ids():
     payload = fixture("callback_documented.json")
     assert kling.remote_ids_from_callback(payload) == {"text2video/string", "image2video/string"}
-    assert kling.KlingProvider.remote_ids_from_callback({}) == set()
+    assert KlingProvider.remote_ids_from_callback({}) == set()
 
 
 def test_remote_id_round_trip():

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
     InputImage,
     ProviderError,
@@ -15,9 +15,9 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
-from providers.kling import KlingProvider
-from providers.media import probe
-from tests.providers.conftest import REQUEST_KEY, generation_request
+from providers.core.media import probe
+from providers.kling.adapter import KlingProvider
+from tests.providers.conftest import REQUEST_KEY, account, generation_request
 
 # The simulator's default secret is shorter than a real Kling SK; PyJWT warns, harmlessly.
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
@@ -35,10 +35,9 @@ def make(simulator, **overrides) -> KlingProvider:
         base_url=simulator.base_url("kling"),
         simulator_origin=simulator.url,
         timeout=2.0,
-        sleep=lambda seconds: None,
     )
     options.update(overrides)
-    return KlingProvider(**options)
+    return KlingProvider(account(**options), sleep=lambda seconds: None)
 
 
 def shot(model="kling-2.6-std", **overrides):
@@ -142,10 +141,10 @@ def test_cancel_is_not_offered(simulator):
 def test_missing_keys_make_the_provider_unavailable():
     usable, reason = KlingProvider().availability()
     assert not usable and "KLING_ACCESS_KEY" in reason and "KLING_SECRET_KEY" in reason
-    usable, reason = KlingProvider(access_key="ak").availability()
+    usable, reason = KlingProvider(account(access_key="ak")).availability()
     assert not usable and "KLING_SECRET_KEY" in reason and "KLING_ACCESS_KEY" not in reason
     with pytest.raises(AuthFailed, match="KLING_SECRET_KEY"):
-        KlingProvider(access_key="ak").submit(generation_request("kling-2.6-std"))
+        KlingProvider(account(access_key="ak")).submit(generation_request("kling-2.6-std"))
 
 
 def test_wrong_secret_is_auth_failed_with_klings_message(simulator):
@@ -279,7 +278,7 @@ def test_download_refuses_other_hosts_and_plain_http(simulator, tmp_path):
 
 
 def test_production_defaults():
-    provider = KlingProvider(access_key="ak", secret_key="sk")
+    provider = KlingProvider(account(access_key="ak", secret_key="sk"))
     assert provider.base_url == "https://api-singapore.klingai.com"
     assert "klingai.com" in provider.download_hosts
     assert provider.simulator_origin == ""

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     GenerationRequest,
     InputImage,
     ProviderError,
@@ -13,12 +13,12 @@ from providers.base import (
     State,
     Transient,
 )
-from providers.media import probe
+from providers.core.media import probe
+from providers.core.spec import CameraMove
 from providers.previz import jobs
 from providers.previz.adapter import PrevizProvider
 from providers.previz.tasks import render_job
-from providers.spec import CameraMove
-from tests.providers.conftest import make_spec
+from tests.providers.conftest import account, make_spec
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def queued():
 
 @pytest.fixture
 def provider(tmp_path, queued):
-    return PrevizProvider(str(tmp_path / "jobs"), enqueue=queued.append)
+    return PrevizProvider(account(jobs_dir=str(tmp_path / "jobs")), enqueue=queued.append)
 
 
 def request_for(take_id=5, hero=None, **params):
@@ -267,7 +267,7 @@ def test_download_stops_at_max_bytes(provider, tmp_path):
 def test_default_enqueue_sends_the_render_task_to_the_render_queue(tmp_path, monkeypatch):
     sent = []
     monkeypatch.setattr(render_job, "apply_async", lambda **kw: sent.append(kw))
-    provider = PrevizProvider(str(tmp_path / "jobs"), render_queue="render-q")
+    provider = PrevizProvider(account(jobs_dir=str(tmp_path / "jobs"), render_queue="render-q"))
 
     provider.submit(request_for())
 
@@ -279,7 +279,7 @@ def test_enqueue_failure_is_transient_and_submit_can_be_retried(tmp_path):
     def broken(job_id):
         raise ConnectionError("broker down")
 
-    provider = PrevizProvider(str(tmp_path / "jobs"), enqueue=broken)
+    provider = PrevizProvider(account(jobs_dir=str(tmp_path / "jobs")), enqueue=broken)
     with pytest.raises(Transient, match="broker down"):
         provider.submit(request_for())
     assert provider.submit(request_for()).remote_id == "take-5"

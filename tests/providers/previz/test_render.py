@@ -4,8 +4,9 @@ import av
 import numpy as np
 import pytest
 
-from providers.base import GenerationRequest, InputImage
-from providers.media import probe
+from providers.core.base import GenerationRequest, InputImage
+from providers.core.media import probe
+from providers.core.spec import Beat, CameraMove
 from providers.previz.render import (
     RenderCanceled,
     RenderJob,
@@ -13,7 +14,6 @@ from providers.previz.render import (
     output_size,
     render_previz,
 )
-from providers.spec import Beat, CameraMove
 from tests.providers.conftest import make_spec
 
 

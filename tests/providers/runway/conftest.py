@@ -5,8 +5,9 @@ import time
 import pytest
 from PIL import Image
 
-from providers.base import FINISHED_STATES, InputImage
-from providers.runway import RunwayProvider
+from providers.core.base import FINISHED_STATES, InputImage
+from providers.runway.adapter import RunwayProvider
+from tests.providers.conftest import account
 
 
 @pytest.fixture
@@ -38,11 +39,13 @@ def wait(provider, remote_id, until=FINISHED_STATES):
 def runway(simulator):
     """The adapter pointed at the simulator with its key, fast retries, local downloads."""
     provider = RunwayProvider(
-        simulator.sim.credentials["runway"],
-        base_url=simulator.base_url("runway"),
-        simulator_origin=simulator.url,
-        timeout=2.0,
+        account(
+            api_key=simulator.sim.credentials["runway"],
+            base_url=simulator.base_url("runway"),
+            simulator_origin=simulator.url,
+            timeout=2.0,
+        ),
         sleep=lambda seconds: None,
     )
     yield provider
-    provider.close()
+    provider.http.close()

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
     ProviderError,
     Rejected,
@@ -12,9 +12,9 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
-from providers.media import probe
-from providers.runway import RunwayProvider
-from tests.providers.conftest import generation_request
+from providers.core.media import probe
+from providers.runway.adapter import RunwayProvider
+from tests.providers.conftest import account, generation_request
 from tests.providers.runway.conftest import wait, with_images
 
 MAX_BYTES = 50_000_000
@@ -71,7 +71,7 @@ def test_cancel_after_success_keeps_the_output(runway, tmp_path):
 
 
 def test_bad_key_is_auth_failed_with_runways_message(simulator):
-    provider = RunwayProvider("key_wrong", base_url=simulator.base_url("runway"))
+    provider = RunwayProvider(account(api_key="key_wrong", base_url=simulator.base_url("runway")))
     with pytest.raises(AuthFailed) as caught:
         provider.submit(generation_request("runway-gen4.5"))
     assert caught.value.message == "Runway: The provided API key is not valid. (HTTP 401)"
@@ -79,11 +79,11 @@ def test_bad_key_is_auth_failed_with_runways_message(simulator):
 
 
 def test_missing_key_is_unavailable_with_the_env_var_named():
-    assert RunwayProvider(None).availability() == (
+    assert RunwayProvider(account(api_key=None)).availability() == (
         False,
         "No Runway API key: set RUNWAY_API_KEY or enter a key in the studio.",
     )
-    assert RunwayProvider("key_abc").availability() == (True, "")
+    assert RunwayProvider(account(api_key="key_abc")).availability() == (True, "")
 
 
 def test_invalid_duration_is_rejected_with_runways_message(runway, simulator):
@@ -208,7 +208,7 @@ def test_download_refuses_hosts_that_are_not_runways(runway, tmp_path):
 
 
 def test_download_is_https_only_by_default(simulator, tmp_path):
-    provider = RunwayProvider("k", download_hosts=("127.0.0.1",))
+    provider = RunwayProvider(account(api_key="k", download_hosts=("127.0.0.1",)))
     with pytest.raises(ProviderError, match="non-https"):
         provider.download(
             f"{simulator.url}/files/x.mp4", str(tmp_path / "v.mp4"), max_bytes=MAX_BYTES
@@ -216,7 +216,7 @@ def test_download_is_https_only_by_default(simulator, tmp_path):
 
 
 def test_default_download_hosts_are_runways_cdn():
-    provider = RunwayProvider("k")
+    provider = RunwayProvider(account(api_key="k"))
     assert provider.download_hosts == (
         "dnznrvs05pmza.cloudfront.net",
         "runway-task-artifacts.s3.amazonaws.com",

@@ -6,7 +6,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     GenerationRequest,
     InputImage,
     ProviderError,
@@ -14,14 +14,14 @@ from providers.base import (
     State,
     UnknownOutcome,
 )
-from providers.runway import (
+from providers.runway.contract import (
     build_submit,
     describe_error,
     image_uri,
     parse_status,
     parse_submit,
 )
-from tests.providers.conftest import generation_request, make_spec
+from tests.providers.conftest import account, generation_request, make_spec
 from tests.providers.runway.conftest import with_images
 
 TASK_ID = "17f20503-6c24-4c16-946b-35dbbce2af2f"
@@ -225,14 +225,14 @@ def test_describe_error_reads_runway_validation_issues():
 
 
 def test_out_of_credits_is_a_quota_error():
-    from providers.base import QuotaExceeded
-    from providers.runway import RunwayProvider
+    from providers.core.base import QuotaExceeded
+    from providers.runway.adapter import RunwayProvider
 
     def answer(request):
         return httpx.Response(
             400, json={"error": "You do not have enough credits to run this task."}
         )
 
-    provider = RunwayProvider("key_x", transport=httpx.MockTransport(answer))
+    provider = RunwayProvider(account(api_key="key_x"), transport=httpx.MockTransport(answer))
     with pytest.raises(QuotaExceeded, match="enough credits"):
         provider.submit(generation_request("runway-gen4.5"))

@@ -13,7 +13,7 @@ import runwayml.lib.polling
 from runwayml import RunwayML
 from runwayml.lib.polling import TaskFailedError
 
-from providers.media import probe
+from providers.core.media import probe
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     FINISHED_STATES,
     AuthFailed,
     ProviderError,
@@ -13,10 +13,10 @@ from providers.base import (
     Transient,
     UnknownOutcome,
 )
-from providers.media import probe
-from providers.seedance import SeedanceProvider
+from providers.core.media import probe
+from providers.seedance.adapter import SeedanceProvider
 from providers.simulator.core import default_credentials
-from tests.providers.conftest import generation_request
+from tests.providers.conftest import account, generation_request
 
 KEY = default_credentials()["seedance"]
 MODEL = "seedance-1.5-pro"
@@ -32,10 +32,10 @@ def make_provider(simulator, waits):
     def make(api_key: str | None = KEY, **options) -> SeedanceProvider:
         options.setdefault("simulator_origin", simulator.url)
         return SeedanceProvider(
-            api_key,
-            base_url=simulator.base_url("seedance") + "/api/v3",
+            account(
+                api_key=api_key, base_url=simulator.base_url("seedance") + "/api/v3", **options
+            ),
             sleep=waits.append,  # retries are recorded, not slept
-            **options,
         )
 
     return make
@@ -209,7 +209,7 @@ def test_unknown_task_is_rejected_not_queued(provider):
 def test_overdue_account_is_quota_not_auth():
     import httpx
 
-    from providers.base import QuotaExceeded
+    from providers.core.base import QuotaExceeded
 
     def overdue(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
@@ -224,6 +224,6 @@ def test_overdue_account_is_quota_not_auth():
             },
         )
 
-    provider = SeedanceProvider(KEY, transport=httpx.MockTransport(overdue))
+    provider = SeedanceProvider(account(api_key=KEY), transport=httpx.MockTransport(overdue))
     with pytest.raises(QuotaExceeded, match="overdue"):
         provider.submit(shot())

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from providers.base import GenerationRequest, InputImage, ProviderError, State, UnknownOutcome
-from providers.seedance import build_submit, describe_error, parse_status, parse_submit
+from providers.core.base import GenerationRequest, InputImage, ProviderError, State, UnknownOutcome
+from providers.seedance.contract import build_submit, describe_error, parse_status, parse_submit
 from tests.providers.conftest import generation_request, make_spec
 
 PNG = base64.b64decode(

@@ -8,10 +8,10 @@ import hashlib
 import pytest
 from PIL import Image
 
-from providers.base import InputImage
+from providers.core.base import InputImage
 from providers.simulator.veo import service_account_info
-from providers.veo import GeminiVeoProvider, VertexVeoProvider
-from tests.providers.conftest import generation_request
+from providers.veo.adapter import GeminiVeoProvider, VertexVeoProvider
+from tests.providers.conftest import account, generation_request
 
 
 def no_sleep(_seconds: float) -> None:
@@ -36,14 +36,16 @@ def with_images(request, *images: InputImage):
 @pytest.fixture
 def gemini(simulator):
     provider = GeminiVeoProvider(
-        simulator.sim.credentials["gemini"],
-        base_url=simulator.base_url("gemini"),
-        simulator_origin=simulator.url,
-        timeout=2.0,
+        account(
+            api_key=simulator.sim.credentials["gemini"],
+            base_url=simulator.base_url("gemini"),
+            simulator_origin=simulator.url,
+            timeout=2.0,
+        ),
         sleep=no_sleep,
     )
     yield provider
-    provider.close()
+    provider.http.close()
 
 
 @pytest.fixture
@@ -54,16 +56,18 @@ def sa_info(simulator):
 @pytest.fixture
 def vertex(simulator, sa_info):
     provider = VertexVeoProvider(
-        sa_info,
-        "sim-project",
-        "us-central1",
-        base_url=simulator.base_url("vertex"),
-        simulator_origin=simulator.url,
-        timeout=2.0,
+        account(
+            service_account_info=sa_info,
+            project="sim-project",
+            location="us-central1",
+            base_url=simulator.base_url("vertex"),
+            simulator_origin=simulator.url,
+            timeout=2.0,
+        ),
         sleep=no_sleep,
     )
     yield provider
-    provider.close()
+    provider.http.close()
 
 
 def veo_request(**overrides):

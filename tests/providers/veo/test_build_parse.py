@@ -7,8 +7,8 @@ import base64
 
 import pytest
 
-from providers.base import ProviderError, Rejected, State, UnknownOutcome
-from providers.veo import (
+from providers.core.base import ProviderError, Rejected, State, UnknownOutcome
+from providers.veo.contract import (
     INLINE_RESULT,
     build_gemini_submit,
     build_vertex_submit,

@@ -6,16 +6,18 @@ import time
 
 import pytest
 
-from providers.base import (
+from providers.core.base import (
     AuthFailed,
+    CancelPolicy,
     ProviderError,
     Rejected,
     State,
     Transient,
     UnknownOutcome,
 )
-from providers.media import probe
-from providers.veo import GeminiVeoProvider
+from providers.core.media import probe
+from providers.veo.adapter import GeminiVeoProvider
+from tests.providers.conftest import account
 
 from .conftest import no_sleep, veo_request, with_images
 
@@ -53,25 +55,27 @@ def test_the_sent_body_is_what_build_submit_made(gemini, simulator, image_file):
 
 def test_the_files_api_wants_the_key(gemini, simulator, tmp_path):
     progress = wait(gemini, gemini.submit(veo_request()).remote_id)
-    keyless = GeminiVeoProvider("", simulator_origin=simulator.url, sleep=no_sleep)
+    keyless = GeminiVeoProvider(account(api_key="", simulator_origin=simulator.url), sleep=no_sleep)
     with pytest.raises(ProviderError, match="HTTP 403"):
         keyless.download(progress.result_url, str(tmp_path / "x.mp4"), max_bytes=10**8)
 
 
 def test_no_cancel_on_veo(gemini):
-    assert gemini.supports_cancel is False
+    assert gemini.cancel_policy is CancelPolicy.NEVER
     with pytest.raises(ProviderError, match="no way to cancel"):
         gemini.cancel("models/veo-3.1-generate-preview/operations/1")
 
 
 def test_missing_key_is_unavailable_with_the_env_var():
-    usable, reason = GeminiVeoProvider(None).availability()
+    usable, reason = GeminiVeoProvider(account(api_key=None)).availability()
     assert not usable
     assert "GEMINI_API_KEY" in reason
 
 
 def test_bad_key_is_auth_failed_with_googles_message(simulator):
-    provider = GeminiVeoProvider("wrong", base_url=simulator.base_url("gemini"), sleep=no_sleep)
+    provider = GeminiVeoProvider(
+        account(api_key="wrong", base_url=simulator.base_url("gemini")), sleep=no_sleep
+    )
     with pytest.raises(AuthFailed) as caught:
         provider.submit(veo_request())
     assert caught.value.message == (
@@ -162,16 +166,16 @@ def test_expired_url_says_the_link_expired(gemini, simulator, tmp_path):
 
 def test_download_refuses_other_hosts_and_plain_http(simulator, gemini, tmp_path):
     progress = wait(gemini, gemini.submit(veo_request()).remote_id)
-    strict = GeminiVeoProvider("k", download_hosts=("127.0.0.1",))
+    strict = GeminiVeoProvider(account(api_key="k", download_hosts=("127.0.0.1",)))
     with pytest.raises(ProviderError, match="non-https"):
         strict.download(progress.result_url, str(tmp_path / "a.mp4"), max_bytes=10**8)
     with pytest.raises(ProviderError, match="not the provider's"):
         gemini.download("https://example.com/v.mp4", str(tmp_path / "b.mp4"), max_bytes=10**8)
-    default = GeminiVeoProvider("k")
+    default = GeminiVeoProvider(account(api_key="k"))
     with pytest.raises(ProviderError, match="not the provider's"):
         default.download("https://evil.example/v1beta/files/x", str(tmp_path / "c"), max_bytes=1)
 
 
 def test_built_from_keyword_options_alone():
     """The studio's registry leaves api_key out when no key is set anywhere."""
-    assert GeminiVeoProvider(base_url="https://example.invalid").availability()[0] is False
+    assert GeminiVeoProvider(account(base_url="https://example.invalid")).availability()[0] is False

@@ -4,7 +4,7 @@ platform, so a job the studio sent runs to the end, as it would at Google."""
 import httpx
 import pytest
 
-from providers.base import State
+from providers.core.base import State
 
 from .conftest import veo_request
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from providers.media import probe
+from providers.core.media import probe
 
 ROOT = Path(__file__).resolve().parents[3]
 GENAI2_PYTHON = os.environ.get("GENAI2_PYTHON", str(ROOT / "var/sdk/genai2/bin/python"))

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from providers.base import AuthFailed, ProviderError, Rejected, State, Transient, UnknownOutcome
-from providers.media import probe
+from providers.core.base import (
+    AuthFailed,
+    ProviderError,
+    Rejected,
+    State,
+    Transient,
+    UnknownOutcome,
+)
+from providers.core.media import probe
 from providers.simulator.veo import service_account_info
-from providers.veo import VertexVeoProvider
+from providers.veo.adapter import VertexVeoProvider
+from tests.providers.conftest import account
 
 from .conftest import no_sleep, veo_request
 from .test_gemini_simulator import wait
@@ -16,14 +24,16 @@ from .test_gemini_simulator import wait
 
 def vertex_provider(simulator, info, **options):
     return VertexVeoProvider(
-        info,
-        "sim-project",
-        "us-central1",
-        base_url=simulator.base_url("vertex"),
-        simulator_origin=simulator.url,
-        timeout=2.0,
+        account(
+            service_account_info=info,
+            project="sim-project",
+            location="us-central1",
+            base_url=simulator.base_url("vertex"),
+            simulator_origin=simulator.url,
+            timeout=2.0,
+            **options,
+        ),
         sleep=no_sleep,
-        **options,
     )
 
 
@@ -75,7 +85,9 @@ def test_expired_gcs_object(simulator, sa_info, tmp_path):
 
 
 def test_missing_configuration_names_the_env_vars():
-    usable, reason = VertexVeoProvider(None, None).availability()
+    usable, reason = VertexVeoProvider(
+        account(service_account_info=None, project=None)
+    ).availability()
     assert not usable
     assert "GOOGLE_APPLICATION_CREDENTIALS" in reason and "VERTEX_PROJECT" in reason
 
@@ -142,10 +154,12 @@ def test_service_account_from_a_path_or_pasted_json(tmp_path, simulator, sa_info
         provider = vertex_provider(simulator, value)
         assert provider.availability() == (True, "")
         assert provider.submit(veo_request()).remote_id
-    usable, reason = VertexVeoProvider(str(tmp_path / "missing.json"), "p").availability()
+    usable, reason = VertexVeoProvider(
+        account(service_account_info=str(tmp_path / "missing.json"), project="p")
+    ).availability()
     assert not usable and "could not be read" in reason
 
 
 def test_built_from_keyword_options_alone():
     """The studio's registry passes only what it has, as keywords."""
-    assert VertexVeoProvider(project="p").availability()[0] is False
+    assert VertexVeoProvider(account(project="p")).availability()[0] is False

@@ -1,0 +1,138 @@
+"""The one small interface every video provider implements, and the plain data that crosses it.
+
+`projects` builds a `GenerationRequest` from a take and hands it to a provider; what comes back
+is `Submitted` and `Progress`. Errors are typed so the pipeline knows what is safe to do next:
+only an error raised *before* the provider could have accepted the job may be retried; anything
+ambiguous is `UnknownOutcome`, which parks the take for a human ("needs check").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from providers.core.spec import ShotSpec
+
+
+@dataclass(frozen=True)
+class InputImage:
+    path: str  # a local file the adapter reads (and base64-encodes where the API wants it)
+    sha256: str
+    role: str = "first_frame"  # first_frame | last_frame | reference
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    take_id: int  # ours, for labels and file names; never an idempotency key (see request_key)
+    model: str  # catalog slug
+    prompt: str
+    params: dict[str, Any]
+    spec: ShotSpec
+    images: tuple[InputImage, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. previz burn-in
+    # A random UUID per take: the idempotency key / external id where an API takes one, and
+    # what `lookup` finds a job by. Unique across studios sharing one provider account.
+    request_key: str = ""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    remote_id: str
+    raw_status: str = ""
+    cost: Decimal | None = None
+
+
+class State(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    CANCELED = "canceled"
+
+
+FINISHED_STATES = {State.SUCCEEDED, State.FAILED, State.REJECTED, State.CANCELED}
+
+
+@dataclass(frozen=True)
+class Progress:
+    state: State
+    raw_status: str  # the provider's own word, kept for the camera report
+    percent: int | None = None
+    result_url: str | None = None
+    error: str = ""
+    cost: Decimal | None = None
+    poll_after: float = 5.0  # seconds until it is worth asking again
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class ProviderError(Exception):
+    """Base of every error an adapter raises; `message` is fit to show a filmmaker."""
+
+    kind = "error"
+
+    def __init__(self, message: str, *, raw: Any = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.message = message
+        self.raw = raw
+        self.retry_after = retry_after
+
+
+class Transient(ProviderError):
+    """Try again later; nothing was accepted (429, 5xx before acceptance, connection refused)."""
+
+    kind = "transient"
+
+
+class Rejected(ProviderError):
+    """The provider refused the content or the input (moderation, validation)."""
+
+    kind = "rejected"
+
+
+class AuthFailed(ProviderError):
+    kind = "auth"
+
+
+class QuotaExceeded(ProviderError):
+    kind = "quota"
+
+
+class UnknownOutcome(ProviderError):
+    """The request may or may not have been accepted (timeout after sending, malformed reply)."""
+
+    kind = "unknown_outcome"
+
+
+class CancelPolicy(enum.StrEnum):
+    """What the provider does when asked to stop a job it already has."""
+
+    ALWAYS = "always"  # it stops queued and running jobs
+    WHILE_QUEUED = "while_queued"  # only before the job starts running; then it finishes
+    NEVER = "never"  # no way to stop a job once sent: it finishes and is billed
+
+
+class VideoProvider(Protocol):
+    slug: str
+    # Class attributes, readable without building the provider (no keys needed):
+    cancel_policy: CancelPolicy
+    result_ttl_seconds: float  # how long a finished job's result link stays fetchable
+
+    def availability(self) -> tuple[bool, str]:
+        """(usable, reason) — e.g. (False, "No API key: set KLING_ACCESS_KEY.")."""
+
+    def submit(self, request: GenerationRequest) -> Submitted: ...
+
+    def poll(self, remote_id: str) -> Progress: ...
+
+    def cancel(self, remote_id: str) -> None: ...
+
+    def download(self, url: str, destination: str, *, max_bytes: int) -> int:
+        """Stream the result to `destination`; return the byte count."""
+
+    # Optional: providers that can find a job by our own `request.request_key` define
+    #     def lookup(self, request: GenerationRequest) -> Submitted | None
+    # returning the job if the provider has it and None only when it provably does not, so an
+    # ambiguous submit ("needs a check") can be settled without a person.

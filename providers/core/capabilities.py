@@ -1,0 +1,79 @@
+"""The shape of what a model accepts: `Capabilities` and its camera support, as plain data.
+
+Each provider package fills these in for its own models (`providers/<provider>/capabilities.py`)
+and `providers/capabilities.py` gathers them into one table. Values follow
+../shared/reference/providers.md (the API reference); tags such as [3P] or [I] repeat its
+confidence for that value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from providers.core.catalog import ASPECT_RATIOS, DIALOGUE_LANGUAGES
+
+ALL_RATIOS = tuple(value for value, _ in ASPECT_RATIOS)
+ALL_LANGUAGES = tuple(code for code, _ in DIALOGUE_LANGUAGES)
+
+# Camera styles: how a model hears about the six axes.
+NUMERIC = "numeric"  # every axis sent as a number (previz)
+SINGLE_AXIS = "single_axis"  # Kling camera_control "simple": exactly one non-zero field
+FIXED_FLAG = "fixed_flag"  # Seedance camera_fixed: a lock, no direction
+PRESETS = "presets"  # Higgsfield motions: a named move plus a strength
+PROMPT = "prompt"  # words in the prompt only
+
+
+@dataclass(frozen=True)
+class CameraSupport:
+    style: str
+    field: str = ""  # the request field carrying the move, "" when words only
+    # Our axis -> the API's field, for numeric styles; axes missing here become words.
+    axis_fields: tuple[tuple[str, str], ...] = ()
+    value_range: tuple[int, int] = (-10, 10)
+    # Axes whose API sign is the opposite of ours (Kling zoom + is a *wider* field of view).
+    inverted_axes: tuple[str, ...] = ()
+    max_axes: int = 0  # 0 = no limit
+
+
+PROMPT_CAMERA = CameraSupport(style=PROMPT)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    slug: str
+    name: str
+    provider: str
+    api_model: str  # the model id the API expects
+    prompt_field: str  # where compile.CompiledRequest.prompt goes in the request
+    durations: tuple[int, ...]
+    aspect_ratios: tuple[str, ...]
+    resolutions: tuple[str, ...]
+    camera: CameraSupport = PROMPT_CAMERA
+    # The clip takes the hero frame's shape and the request has no ratio field (Kling i2v).
+    ratio_follows_first_frame: bool = False
+    # Ratios reachable without a hero frame (Runway Gen-4.5 text_to_video takes two); None = all.
+    text_to_video_ratios: tuple[str, ...] | None = None
+    # Things that force the longest duration (Veo: "1080p", "4k", "references").
+    needs_longest_duration_for: tuple[str, ...] = ()
+    native_audio: bool = False
+    audio_with_last_frame: bool = True
+    first_frame: bool = True
+    last_frame: bool = False
+    last_frame_needs_first: bool = False
+    requires_first_frame: bool = False
+    max_references: int = 0
+    references_with_frames: bool = True
+    reference_ratios: tuple[str, ...] | None = None
+    seed_range: tuple[int, int] | None = None  # None = no seed
+    negative_prompt: bool = False
+    negative_prompt_max_chars: int | None = None  # None = no documented limit
+    dialogue_languages: tuple[str, ...] = ()
+    timestamp_beats: bool = False
+    voice_sample: bool = False
+    prompt_max_chars: int | None = None  # None = no documented limit
+    prompt_required: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def seed(self) -> bool:
+        return self.seed_range is not None

@@ -1,0 +1,209 @@
+"""Higgsfield's HTTP adapter: the v2 `Key` header, the hero-frame upload, motion names resolved
+to ids, and contract.py's calls (providers.md 5.2, 5.3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import mimetypes
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from providers.core.adapter import HTTPProvider
+from providers.core.base import (
+    CancelPolicy,
+    GenerationRequest,
+    Progress,
+    ProviderError,
+    QuotaExceeded,
+    Rejected,
+    Submitted,
+    Transient,
+)
+from providers.core.config import ProviderConfig
+from providers.core.http import ProviderHTTP, upload
+from providers.higgsfield.contract import (
+    build_submit,
+    describe_error,
+    parse_motions,
+    parse_status,
+    parse_submit,
+)
+
+BASE_URL = "https://platform.higgsfield.ai"
+# Results seen in the wild come from Higgsfield's CloudFront distribution ([3P]: public pages
+# embedding `hf_*.mp4` results); providers.md names no result host.
+DOWNLOAD_HOSTS = ("d8j0ntlcm91z4.cloudfront.net", "higgsfield.ai")
+# Where the hero frame may be PUT. Neither providers.md (5.3, 7.3) nor the official SDKs name the
+# host of the signed `upload_url` (the SDKs PUT to whatever comes back), so this is Higgsfield's
+# own domain and the CloudFront distribution its media is served from, no wider: an upload to
+# anywhere else is refused with a message naming HIGGSFIELD_UPLOAD_HOSTS, where an operator who
+# sees Higgsfield sign uploads elsewhere adds that host.
+UPLOAD_HOSTS = ("higgsfield.ai", "d8j0ntlcm91z4.cloudfront.net")
+# No documented account concurrency; DoP queues server-side. A modest default keeps the studio
+# from flooding one account; admins raise it per account.
+DEFAULT_MAX_CONCURRENT = 4
+MOTIONS_TTL = 3600.0  # the preset list changes rarely; refetch hourly so new ids show up
+ENV_HINT = "set HIGGSFIELD_API_KEY and HIGGSFIELD_API_SECRET (the SDK's HF_API_KEY/HF_API_SECRET)"
+
+
+class _HiggsfieldHTTP(ProviderHTTP):
+    def error_for(self, response: httpx.Response, *, idempotent: bool) -> ProviderError:
+        if response.status_code == 403:  # Higgsfield's "not enough credits", not bad keys
+            message = f"{self.provider}: {self.describe_error(response)}"
+            try:
+                raw: Any = response.json()
+            except ValueError:
+                raw = response.text[:2000]
+            return QuotaExceeded(message, raw=raw)
+        return super().error_for(response, idempotent=idempotent)
+
+
+def upload_hosts(value: tuple[str, ...] | str | None) -> tuple[str, ...]:
+    """HIGGSFIELD_UPLOAD_HOSTS arrives comma-separated; the default list otherwise."""
+    if not value:
+        return UPLOAD_HOSTS
+    if isinstance(value, str):
+        return tuple(h.strip().lower() for h in value.split(",") if h.strip())
+    return tuple(value)
+
+
+class HiggsfieldProvider(HTTPProvider):
+    """Credentials: api_key and api_secret (or api_key alone in the SDK's "id:secret" form).
+    Option: upload_hosts. `config.webhook_url` goes out as ?hf_webhook=."""
+
+    slug = "higgsfield"
+    label = "Higgsfield"
+    # providers.md §5.2 [V-SDK] and the 2026 notes [V docs]: POST /requests/{id}/cancel works
+    # only on queued requests; in_progress cannot be cancelled.
+    cancel_policy = CancelPolicy.WHILE_QUEUED
+    # No URL lifetime is stated (§0 "not stated"). We assume the shortest any video API in the
+    # reference documents (Replicate's 1 h, §7.2), so "fetch again" is never offered for a link
+    # that is likely gone; Retry stays available after that. Download as soon as it completes.
+    result_ttl_seconds = 3600.0
+    default_base_url = BASE_URL
+    default_download_hosts = DOWNLOAD_HOSTS
+    default_max_concurrent = DEFAULT_MAX_CONCURRENT
+    required_keys = ("api_key", "api_secret")
+    http_class = _HiggsfieldHTTP
+
+    def __init__(
+        self,
+        config: ProviderConfig | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        config = config or ProviderConfig()
+        # `api_key` may also be the SDK's single "id:secret" form (HF_KEY).
+        key, secret = config.credential("api_key"), config.credential("api_secret")
+        if key and not secret and ":" in key:
+            key, secret = key.split(":", 1)
+            config = dataclasses.replace(
+                config, credentials={**config.credentials, "api_key": key, "api_secret": secret}
+            )
+        super().__init__(config, transport=transport, sleep=sleep)
+        self.upload_hosts = upload_hosts(self.config.option("upload_hosts"))
+        self._motions: dict[str, str] = {}
+        self._motions_at = 0.0
+        self._motions_lock = threading.Lock()
+
+    def auth_headers(self) -> dict[str, str]:
+        key, secret = self.config.credential("api_key"), self.config.credential("api_secret")
+        return {"Authorization": f"Key {key}:{secret}"}
+
+    @staticmethod
+    def describe_error(response: httpx.Response) -> str:
+        return describe_error(response)
+
+    def missing_keys_message(self, missing: list[str]) -> str:
+        return f"No Higgsfield API key: {ENV_HINT}."
+
+    # submit -------------------------------------------------------------------------------
+    def submit(self, request: GenerationRequest) -> Submitted:
+        hero = next((i for i in request.images if i.role == "first_frame"), None)
+        if hero is None:
+            raise Rejected("Higgsfield DoP makes video from a hero frame: add one to the shot.")
+        wanted = {m.get("name") for m in request.params.get("motions") or [] if not m.get("id")}
+        motion_ids = self.motion_ids() if wanted else {}
+        # Everything above and the upload are free and safe to repeat; only the POST is paid.
+        image_url = self.upload_image(hero.path)
+        webhook = str(request.options.get("webhook_url") or self.config.webhook_url)
+        path, body = build_submit(
+            request, image_url=image_url, motion_ids=motion_ids, webhook_url=webhook
+        )
+        response = self.http.request("POST", path, idempotent=False, json=body)
+        return parse_submit(self.http.json(response, after_submit=True))
+
+    def motion_ids(self) -> dict[str, str]:
+        """Preset name -> id from GET /v1/motions, cached for MOTIONS_TTL."""
+        with self._motions_lock:
+            if self._motions and time.monotonic() - self._motions_at < MOTIONS_TTL:
+                return self._motions
+            response = self.http.request("GET", "/v1/motions", idempotent=True)
+            try:
+                payload = response.json()
+            except ValueError as error:
+                raise Transient("Higgsfield sent a motions list that is not JSON.") from error
+            self._motions = parse_motions(payload)
+            self._motions_at = time.monotonic()
+            return self._motions
+
+    def upload_image(self, path: str) -> str:
+        """The signed-URL upload flow (providers.md 5.3): returns the image's public URL."""
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        # Creating an upload URL costs nothing; a duplicate is an unused URL, so retrying is safe.
+        response = self.http.request(
+            "POST",
+            "/files/generate-upload-url",
+            idempotent=True,
+            json={"content_type": content_type},
+        )
+        data = self.http.json(response)
+        upload_url, public_url = data.get("upload_url"), data.get("public_url")
+        if not upload_url or not public_url:
+            raise Transient(f"Higgsfield sent no upload URL: {data!r}"[:300])
+        # The signed URL carries its own authority: our Key header must not go to storage.
+        headers = data.get("upload_headers") or {"Content-Type": content_type}
+        if not isinstance(headers, dict):
+            raise Transient(f"Higgsfield sent unusable upload headers: {headers!r}"[:300])
+        with open(path, "rb") as handle:
+            content = handle.read()
+        try:
+            put = upload(
+                str(upload_url),
+                content,
+                allowed_hosts=self.upload_hosts,
+                headers={str(k): str(v) for k, v in headers.items()},
+                simulator_origin=self.simulator_origin,
+                timeout=self.timeout,
+                transport=self.transport,
+            )
+        except Transient as error:
+            raise Transient(f"Uploading the hero frame to Higgsfield failed: {error}") from error
+        except ProviderError as error:
+            raise ProviderError(
+                f"Higgsfield asked for the hero frame to be uploaded somewhere we do not send it. "
+                f"{error} (HIGGSFIELD_UPLOAD_HOSTS lists the hosts allowed.)"
+            ) from error
+        if put.status_code >= 400:
+            raise Transient(
+                f"Uploading the hero frame to Higgsfield failed: HTTP {put.status_code}"
+            )
+        return public_url
+
+    # poll / cancel / download -------------------------------------------------------------
+    def poll(self, remote_id: str) -> Progress:
+        response = self.http.request(
+            "GET", f"/requests/{quote(remote_id, safe='')}/status", idempotent=True
+        )
+        return parse_status(self.http.json(response))
+
+    def cancel(self, remote_id: str) -> None:
+        # Cancelling twice is harmless, so this POST may be retried. Only queued requests can
+        # be cancelled; a running one answers 400 and surfaces as Rejected with the reason.
+        self.http.request("POST", f"/requests/{quote(remote_id, safe='')}/cancel", idempotent=True)

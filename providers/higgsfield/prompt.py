@@ -1,0 +1,52 @@
+"""Higgsfield DoP, preset-first: a motion preset carries the move and a short prompt says who
+does what. The hero frame already shows the setting, so context stays out of the prompt.
+"""
+
+from __future__ import annotations
+
+from providers.core.capabilities import Capabilities
+from providers.core.prompting import (
+    CameraTranslation,
+    Draft,
+    commas,
+    framing,
+    hears_audio,
+    join_sentences,
+    sentence,
+    subject_action,
+)
+from providers.core.spec import ShotSpec
+
+
+def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+    draft = Draft(prompt="")
+    hears_audio(spec, caps, draft)
+    if spec.context.strip():
+        draft.ignored.append("context left out of the prompt: the hero frame shows the setting")
+    if spec.beats:
+        draft.ignored.append(f"{len(spec.beats)} beat(s): a motion preset plays one move")
+    if framing(spec):
+        draft.ignored.append("framing (shot size, angle, lens) comes from the hero frame")
+    move = f"{cam.prompt_phrase} {spec.camera_notes.strip()}".strip()
+    draft.prompt = sentence(commas(subject_action(spec), move, spec.style))
+    params: dict = {"model": caps.api_model}
+    params.update(cam.params)
+    if spec.seed is not None:
+        params["seed"] = spec.seed
+    draft.params = params
+    if spec.has_hero_frame:
+        draft.notes.append("hero frame sent as input_images[0]")
+    draft.notes.append("motion names are resolved to ids from GET /v1/motions when sending")
+    return draft
+
+
+def hero_frame_prompt(spec: ShotSpec) -> str:
+    """A still for Cinema Studio's "hero frame first" step: look and composition, no motion.
+
+    Framing leads (a still is judged by its composition), then who and where, then the look;
+    the action is held as a frozen moment because an image model cannot play it.
+    """
+    who = spec.subject.strip()
+    moment = f"caught as {spec.action.strip()}" if spec.action.strip() else ""
+    still = sentence(commas(*framing(spec), who, moment, spec.context, spec.style))
+    return join_sentences(still, "Cinematic still frame, sharp focus, no motion blur.")

@@ -1,1 +1,0 @@
-"""One module per prompt formula; each exposes `build(spec, caps, cam) -> Draft`."""
