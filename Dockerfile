@@ -13,7 +13,8 @@ RUN pip install -c constraints.txt .
 
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
-    && useradd --system --home /app studio && mkdir -p /data/media && chown studio /data/media
+    && useradd --system --home /app studio && mkdir -p /data/media /data/previz-jobs \
+    && chown studio /data/media /data/previz-jobs
 USER studio
 
 EXPOSE 8000

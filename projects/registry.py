@@ -11,7 +11,6 @@ import logging
 import os
 from functools import lru_cache
 from importlib import import_module
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -58,7 +57,7 @@ def provider_config(slug: str, account: ProviderAccount | None) -> ProviderConfi
     if account and account.max_concurrent:
         options["max_concurrent"] = account.max_concurrent
     if slug == "previz":
-        options.setdefault("jobs_dir", str(Path(settings.MEDIA_ROOT) / "previz-jobs"))
+        options.setdefault("jobs_dir", str(settings.PREVIZ_JOBS_DIR))
     else:
         options.setdefault("timeout", settings.PROVIDER_TIMEOUT_SECONDS)
     if settings.PROVIDER_SIMULATOR_DOWNLOADS and slug != "previz":
@@ -179,7 +178,7 @@ def _reset(*, setting: str, **kwargs) -> None:
     if setting in (
         "VIDEO_PROVIDERS",
         "VIDEO_PROVIDER_WRAPPERS",
-        "MEDIA_ROOT",
+        "PREVIZ_JOBS_DIR",
         "PROVIDER_SIMULATOR_DOWNLOADS",
     ):
         _build.cache_clear()

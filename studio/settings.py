@@ -157,6 +157,9 @@ STORAGES = {
 # Media is private: there is no public MEDIA_URL route; views check membership then stream.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# The previz renderer's own scratch space (job folders it renders in), not media: takes' videos
+# are copied from here into storage. Shared by the workers that submit, render and fetch.
+PREVIZ_JOBS_DIR = Path(os.environ.get("PREVIZ_JOBS_DIR", VAR_DIR / "previz-jobs"))
 
 # Uploads: hero frames and references are re-encoded; these caps stop hostile files early.
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))

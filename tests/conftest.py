@@ -17,6 +17,9 @@ from .factories import (
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Previz job folders are the renderer's scratch, not media; kept under the test's media
+    # root so a test's "no file left behind" sees them too.
+    settings.PREVIZ_JOBS_DIR = settings.MEDIA_ROOT / "previz-jobs"
     return settings.MEDIA_ROOT
 
 

@@ -31,7 +31,7 @@ def test_every_variable_compose_passes_is_read_by_settings():
 
 def test_compose_keeps_data_in_volumes():
     doc = compose()
-    assert {"pgdata", "media", "redisdata"} <= set(doc["volumes"])
+    assert {"pgdata", "media", "previz-jobs", "redisdata"} <= set(doc["volumes"])
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

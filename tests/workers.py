@@ -58,6 +58,7 @@ def celery_worker(
         "DJANGO_SETTINGS_MODULE": "studio.settings_test",
         "STUDIO_TEST_DB_NAME": connection.settings_dict["NAME"],
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PREVIZ_JOBS_DIR": str(settings.PREVIZ_JOBS_DIR),
         **(env or {}),
     }
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115

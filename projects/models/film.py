@@ -85,7 +85,7 @@ class Project(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Takes that may cost more than this wait for an owner's approval.",
     )
-    # Kept equal to the ledger's sums by projects.money; conditional UPDATEs guard the cap.
+    # Kept equal to the ledger's sums by projects.services.money; conditional UPDATEs guard the cap.
     spent = models.DecimalField(max_digits=12, decimal_places=4, default=0, editable=False)
     reserved = models.DecimalField(max_digits=12, decimal_places=4, default=0, editable=False)
     created_by = models.ForeignKey(

@@ -84,6 +84,9 @@ class Take(models.Model):
     poll_errors = models.PositiveSmallIntegerField(default=0)
     # Waiting lives here, not in the broker: the sweeper wakes what is due.
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # One fetch of the result at a time, on any machine: a download claims the take until this
+    # moment (a conditional UPDATE) and clears it when done; a dead worker's claim runs out.
+    download_claimed_until = models.DateTimeField(null=True, blank=True)
 
     queued_at = models.DateTimeField(auto_now_add=True)
     submitting_at = models.DateTimeField(null=True, blank=True)

@@ -33,7 +33,8 @@ def take_check(take_id: int) -> None:
     if take is None or not can_look_up(take.provider):
         return
     try:
-        found = provider_by_slug(take.provider).lookup(generation_request(take))
+        with generation_request(take) as request:
+            found = provider_by_slug(take.provider).lookup(request)
     except (ProviderError, ProviderUnavailable) as error:
         _check_later(take, error)
         return

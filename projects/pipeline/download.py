@@ -1,16 +1,22 @@
 """Saving a finished take's video: fetch, probe, poster and thumbnail; a result the provider made
-but that could not be saved is "result lost" (billed, and may be fetched again)."""
+but that could not be saved is "result lost" (billed, and may be fetched again).
+
+The fetch works in a private scratch folder (the adapter and the prober need a local file) and
+the results go into media through the storage API, so media may live in object storage and the
+worker on another machine. One fetch per take at a time is a lease in the database, not a lock
+on a shared disk."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import uuid
-from datetime import timedelta
-from pathlib import Path
+import secrets
+import tempfile
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from projects.models import Take, TakeState
@@ -27,68 +33,119 @@ from providers.core.base import (
 from providers.core.http import backoff
 from providers.core.media import InvalidVideo, extract_poster, probe
 
+# Long enough for a 1 GB fetch on a slow link; a dead worker's claim runs out after this, and
+# the sweeper's next wake-up fetches again. A live fetch that overruns it is still safe: the
+# move to "succeeded" is a compare-and-swap, and the copy that loses deletes what it saved.
+DOWNLOAD_CLAIM_SECONDS = 15 * 60
+
+# Take fields -> the file in the scratch folder and the suffix of its stored name.
+SAVED_FILES = (
+    ("video", "video.mp4", ".mp4"),
+    ("poster", "poster.jpg", "-poster.jpg"),
+    ("thumbnail", "thumb.jpg", "-thumb.jpg"),
+)
+
 
 # --- download -------------------------------------------------------------------------------
 def take_download(take_id: int) -> None:
     """Fetch the result into media storage right away (provider URLs expire). Safe to repeat."""
-    take = Take.objects.filter(pk=take_id, state=TakeState.DOWNLOADING).first()
-    if take is None:
-        return
-    folder = Path(settings.MEDIA_ROOT) / "takes" / str(take.project_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"take-{take.pk}.lock", "a") as lock:
-        # One fetch per take at a time: a second copy (a redelivery, a sweep) steps aside; the
-        # kernel drops the lock if the worker dies, so the next sweep can try again.
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return
-        take.refresh_from_db()
+    claim = _claim(take_id)
+    if claim is None:
+        return  # not saving, or another copy (a redelivery, a sweep) is fetching it now
+    try:
+        take = Take.objects.get(pk=take_id)
         if take.state == TakeState.DOWNLOADING:
-            _fetch(take, folder)
+            _fetch(take)
+    finally:
+        # Only our own claim: one that ran out and was taken over belongs to the other copy.
+        Take.objects.filter(pk=take_id, download_claimed_until=claim).update(
+            download_claimed_until=None
+        )
 
 
-def _fetch(take: Take, folder: Path) -> None:
-    take_id = take.pk
+def _claim(take_id: int) -> datetime | None:
+    """Claim the take's fetch for DOWNLOAD_CLAIM_SECONDS in one conditional UPDATE; the claim's
+    end is its token. None when the take is not being saved or someone else holds it."""
+    now = timezone.now()
+    until = now + timedelta(seconds=DOWNLOAD_CLAIM_SECONDS)
+    free = Q(download_claimed_until__isnull=True) | Q(download_claimed_until__lte=now)
+    claimed = Take.objects.filter(free, pk=take_id, state=TakeState.DOWNLOADING).update(
+        download_claimed_until=until
+    )
+    return until if claimed else None
+
+
+def _fetch(take: Take) -> None:
     if not take.result_url:
         _result_lost(take, "The provider reported the video finished but gave no link to it.")
         return
     provider = provider_by_slug(take.provider)
-    final = folder / f"take-{take.pk}.mp4"
-    partial = folder / f"take-{take.pk}-{uuid.uuid4().hex[:8]}.mp4.part"
-    try:
-        size = provider.download(
-            take.result_url, str(partial), max_bytes=settings.TAKE_MAX_VIDEO_BYTES
-        )
-        info = probe(str(partial))
-        os.replace(partial, final)
-        poster = folder / f"take-{take.pk}-poster.jpg"
-        thumb = folder / f"take-{take.pk}-thumb.jpg"
-        extract_poster(str(final), str(poster), str(thumb))
-    except Transient as error:
-        partial.unlink(missing_ok=True)
-        _download_later(take, error)
-        return
-    except (ProviderError, InvalidVideo, OSError) as error:
-        # Expired or refused link, over the size cap, not a video we can read: the provider
-        # made it and billed it, so this is a lost result, not a failed generation.
-        partial.unlink(missing_ok=True)
-        _result_lost(take, error)
-        return
-    media = Path(settings.MEDIA_ROOT)
-    move(
-        take_id,
+    with tempfile.TemporaryDirectory(prefix=f"take-{take.pk}-download-") as scratch:
+        local = {field: os.path.join(scratch, file) for field, file, _ in SAVED_FILES}
+        try:
+            size = provider.download(
+                take.result_url, local["video"], max_bytes=settings.TAKE_MAX_VIDEO_BYTES
+            )
+            info = probe(local["video"])
+            extract_poster(local["video"], local["poster"], local["thumbnail"])
+        except Transient as error:
+            _download_later(take, error)
+            return
+        except (ProviderError, InvalidVideo, OSError) as error:
+            # Expired or refused link, over the size cap, not a video we can read: the provider
+            # made it and billed it, so this is a lost result, not a failed generation.
+            _result_lost(take, error)
+            return
+        try:
+            names = _store(take, local)
+        except OSError as error:
+            _result_lost(take, error)
+            return
+    before = Take.objects.filter(pk=take.pk).values_list(*names).first() or ()
+    if not move(
+        take.pk,
         TakeState.DOWNLOADING,
         TakeState.SUCCEEDED,
-        video=str(final.relative_to(media)),
-        poster=str(poster.relative_to(media)),
-        thumbnail=str(thumb.relative_to(media)),
+        **names,
+        download_claimed_until=None,
         duration_seconds=info.duration_seconds,
         width=info.width,
         height=info.height,
         file_size=size,
         progress=100,
-    )
+    ):
+        _delete(names.values())  # another copy saved it first (or it was fetched away)
+        return
+    # A fetch again replaces whatever an earlier save left: those names are no one's now.
+    old = [name for name in before if name and name not in names.values()]
+    if old:
+        transaction.on_commit(lambda: _delete(old))
+
+
+def _store(take: Take, local: dict[str, str]) -> dict[str, str]:
+    """Save the scratch files into the take's storage under names the server makes (random, so
+    a second fetch never overwrites a file someone is watching); return field -> stored name.
+    On a failure part-way, what was saved is deleted again."""
+    base = f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}"
+    names: dict[str, str] = {}
+    try:
+        for field, _, suffix in SAVED_FILES:
+            with open(local[field], "rb") as handle:
+                names[field] = _storage().save(base + suffix, File(handle))
+    except BaseException:
+        _delete(names.values())
+        raise
+    return names
+
+
+def _storage():
+    # The video, poster and thumbnail fields share one storage (the default one).
+    return Take._meta.get_field("video").storage
+
+
+def _delete(names) -> None:
+    for name in names:
+        _storage().delete(name)
 
 
 def _download_later(take: Take, error: ProviderError) -> None:
@@ -112,4 +169,5 @@ def _result_lost(take: Take, error: Exception | str) -> None:
     link may still work."""
     fields = error_fields(error) if isinstance(error, Exception) else {"error_message": error}
     fields["error_kind"] = "result_lost"
+    fields["download_claimed_until"] = None  # free at once for a fetch again
     move(take.pk, TakeState.DOWNLOADING, TakeState.RESULT_LOST, **fields)

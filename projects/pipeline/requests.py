@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.files.storage import default_storage
 
 from projects.models import Take
@@ -10,21 +16,41 @@ from projects.selectors.snapshots import spec_from_dict
 from providers.core.base import GenerationRequest, InputImage
 
 
-def generation_request(take: Take) -> GenerationRequest:
-    images = tuple(
-        InputImage(path=default_storage.path(i["name"]), sha256=i["sha256"], role=i["role"])
-        for i in take.input_images
-    )
-    return GenerationRequest(
-        take_id=take.pk,
-        model=take.model,
-        prompt=take.prompt,
-        params=take.params,
-        spec=spec_from_dict(take.spec),
-        images=images,
-        options=request_options(take),
-        request_key=str(take.request_key),
-    )
+@contextmanager
+def generation_request(take: Take) -> Iterator[GenerationRequest]:
+    """The request for this take, its input images copied out of storage into a private
+    scratch folder for the adapter to read, removed when the block ends.
+
+    Copied rather than pointed at: media may live in object storage, with no local path, and
+    adapters read their inputs during the call only (previz copies them into its job)."""
+    with tempfile.TemporaryDirectory(prefix=f"take-{take.pk}-inputs-") as scratch:
+        images = tuple(
+            InputImage(
+                path=_local_copy(image["name"], scratch, index),
+                sha256=image["sha256"],
+                role=image["role"],
+            )
+            for index, image in enumerate(take.input_images)
+        )
+        yield GenerationRequest(
+            take_id=take.pk,
+            model=take.model,
+            prompt=take.prompt,
+            params=take.params,
+            spec=spec_from_dict(take.spec),
+            images=images,
+            options=request_options(take),
+            request_key=str(take.request_key),
+        )
+
+
+def _local_copy(name: str, scratch: str, index: int) -> str:
+    # Our own file name (the extension kept: adapters tell JPEG from PNG by it).
+    extension = os.path.splitext(name)[1].lower()
+    path = os.path.join(scratch, f"input-{index}{extension}")
+    with default_storage.open(name, "rb") as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target)
+    return path
 
 
 def request_options(take: Take) -> dict:

@@ -84,7 +84,8 @@ def take_submit(take_id: int) -> None:
     take = Take.objects.get(pk=take_id)
     try:
         provider = provider_by_slug(take.provider)
-        submitted = provider.submit(generation_request(take))
+        with generation_request(take) as request:
+            submitted = provider.submit(request)
     except Transient as error:
         _submit_later(take, error)
     except (Rejected, AuthFailed, QuotaExceeded, ProviderUnavailable) as error:

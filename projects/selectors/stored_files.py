@@ -1,12 +1,13 @@
-"""The files shots, takes and whole projects keep on disk, so deleting one leaves none behind.
+"""The files shots, takes and whole projects keep, so deleting one leaves none behind.
 
-Stills, references and voice samples are storage names. A take's video, poster and thumbnail
-live under MEDIA_ROOT/takes/<project id>/ beside the pipeline's lock and partial downloads
-(projects.generation.pipeline), and a previz take has a job folder of its own.
+Stills, references, voice samples and a take's video, poster and thumbnail are storage names
+(the pipeline saves takes' files under takes/<project id>/take-<id>-*). A previz take also has a
+job folder in the renderer's own scratch space (PREVIZ_JOBS_DIR), outside media.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ SHOT_FILES = ("hero_frame", "hero_thumbnail", "last_frame", "last_thumbnail", "v
 REFERENCE_FILES = ("image", "thumbnail")
 TAKE_FILES = ("video", "poster", "thumbnail")
 PREVIZ = "previz"
+TAKE_FILE = re.compile(r"^take-([0-9]+)[.-]")
 
 
 @dataclass
@@ -31,15 +33,20 @@ class StoredFiles:
 
     names: list[str] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
-    take_leftovers: list[tuple[Path, int]] = field(default_factory=list)
+    # Project id -> take ids: files under a take's name that no row names (a worker that died
+    # between saving a video and recording it; the lock files of older versions).
+    take_leftovers: dict[int, set[int]] = field(default_factory=dict)
+    # Projects whose whole takes/<project id>/ goes.
+    projects: list[int] = field(default_factory=list)
 
     def delete(self) -> None:
         for name in self.names:
             default_storage.delete(name)
-        for folder, take_id in self.take_leftovers:
-            # Locks, partial downloads, a video whose poster failed: take-<id>.* / take-<id>-*
-            for path in [*folder.glob(f"take-{take_id}.*"), *folder.glob(f"take-{take_id}-*")]:
-                path.unlink(missing_ok=True)
+        for project_id, take_ids in self.take_leftovers.items():
+            whole = project_id in self.projects
+            for name in _files_in_takes_folder(project_id):
+                if whole or _take_id_of(name) in take_ids:
+                    default_storage.delete(f"{_takes_folder(project_id)}/{name}")
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -55,13 +62,14 @@ def of_shots(shots: QuerySet[Shot]) -> StoredFiles:
             + _names(takes, TAKE_FILES)
         ),
         folders=_previz_folders(take_rows),
-        take_leftovers=[(_takes_folder(project_id), pk) for pk, project_id, _, _ in take_rows],
+        take_leftovers=_by_project(take_rows),
     )
 
 
 def of_project(project: Project) -> StoredFiles:
     files = of_shots(Shot.objects.filter(project=project))
-    files.folders.append(_takes_folder(project.pk))
+    files.projects.append(project.pk)
+    files.take_leftovers.setdefault(project.pk, set())
     return files
 
 
@@ -69,18 +77,37 @@ def _names(queryset: QuerySet, fields: tuple[str, ...]) -> list[str]:
     return [name for row in queryset.values_list(*fields) for name in row if name]
 
 
-def _takes_folder(project_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "takes" / str(project_id)
+def _takes_folder(project_id: int) -> str:
+    return f"takes/{project_id}"
+
+
+def _by_project(take_rows) -> dict[int, set[int]]:
+    takes: dict[int, set[int]] = {}
+    for pk, project_id, _, _ in take_rows:
+        takes.setdefault(project_id, set()).add(pk)
+    return takes
+
+
+def _files_in_takes_folder(project_id: int) -> list[str]:
+    """The file names in takes/<project id>/ (none when the folder was never made)."""
+    try:
+        return default_storage.listdir(_takes_folder(project_id))[1]
+    except FileNotFoundError:
+        return []
+
+
+def _take_id_of(name: str) -> int | None:
+    """take-12-ab34cd56.mp4, take-12-poster.jpg, take-12.lock -> 12."""
+    match = TAKE_FILE.match(name)
+    return int(match.group(1)) if match else None
 
 
 def _previz_folders(take_rows) -> list[Path]:
     config = settings.VIDEO_PROVIDERS.get(PREVIZ)
     if config is None:
         return []
-    # The same default as projects.generation.registry.provider_config.
-    jobs_dir = (
-        config.get("OPTIONS", {}).get("jobs_dir") or Path(settings.MEDIA_ROOT) / "previz-jobs"
-    )
+    # The same default as projects.registry.provider_config.
+    jobs_dir = config.get("OPTIONS", {}).get("jobs_dir") or settings.PREVIZ_JOBS_DIR
     folders = []
     for pk, _, provider, remote_id in take_rows:
         if provider != PREVIZ:

@@ -81,7 +81,8 @@ def test_the_take_request_carries_both_frames_in_order(framed, editor):
     snapshot = request_snapshot(framed)
     assert [image["role"] for image in snapshot["input_images"]] == ["first_frame", "last_frame"]
     take = take_request(shot=framed, user=editor)
-    roles = [image.role for image in generation_request(take).images]
+    with generation_request(take) as request:
+        roles = [image.role for image in request.images]
     assert roles == ["first_frame", "last_frame"]
 
 
