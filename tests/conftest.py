@@ -13,10 +13,18 @@ from .factories import (
     image_bytes,
 )
 
+# The provider simulator and the shared pipeline worker (tests/support/pipeline.py).
+pytest_plugins = ["tests.support.pipeline"]
+
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(request, settings, tmp_path):
+    """A media folder per test; the session's one for tests on the shared worker, which was
+    given its MEDIA_ROOT when it started."""
+    if "pipeline_worker" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("shared_media_root")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 

@@ -18,8 +18,14 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def celery_worker(**options) -> contextlib.AbstractContextManager[dict]:
+    """A worker of the test's own; see _start for the options."""
+    SHARED.stop()
+    return _start(**options)
+
+
 @contextlib.contextmanager
-def celery_worker(
+def _start(
     *,
     queue: str | None = None,
     pipeline: bool = False,
@@ -28,7 +34,11 @@ def celery_worker(
     tmp_path: Path | None = None,
 ) -> Iterator[dict]:
     """A worker on `queue`; with pipeline=True, on the studio's own queues with beat, as in
-    production, so takes move through submit, render, follow and download by themselves."""
+    production, so takes move through submit, render, follow and download by themselves.
+
+    celery_worker() stops the shared worker (SHARED, below) first: it consumes the same queues
+    and sweeps the same database.
+    """
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
     queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.RENDER_QUEUE}" if pipeline else queue
@@ -77,22 +87,55 @@ def celery_worker(
         log.close()
 
 
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is not None:
-        return
+def stop(process: subprocess.Popen) -> None:
+    """Stop the worker for good: SIGKILL to its whole session (main process, pool, beat).
+
+    Not a warm shutdown: Celery's, with beat embedded, took 5 to 20 s here (it respawns the
+    pool children a group SIGTERM ends, then waits on beat), per worker, and no test reads
+    anything from it. Waiting lives in the database, so a take is never left to a message a
+    stopped worker held; a test that needs a crash at a chosen moment calls kill_hard().
+    """
+    # Even if the main process is gone already: no child of its session may outlive it.
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def kill_hard(process: subprocess.Popen) -> None:
     """SIGKILL the worker and its children at once: no warm shutdown, no acks, no cleanup."""
-    stop(process, signal.SIGKILL)
+    stop(process)
+
+
+class SharedWorker:
+    """One pipeline worker (with beat) for the end-to-end tests that neither kill nor
+    reconfigure theirs: started the first time a test asks for it (the `pipeline_worker`
+    fixture, tests/support/pipeline.py), kept for the next test that asks, and stopped
+    before any other test runs, so it never takes another test's messages or sweeps its rows.
+    Per pytest-xdist process, like the queues and the test database it uses."""
+
+    def __init__(self) -> None:
+        self._context: contextlib.AbstractContextManager | None = None
+        self.env: dict[str, str] = {}
+        self.starts = 0
+
+    def ensure(self, *, env: dict[str, str], media_root: Path, tmp_path: Path) -> None:
+        env = {**env, "MEDIA_ROOT": str(media_root)}
+        if self._context is not None and env == self.env:
+            return
+        self.stop()
+        log = tmp_path / f"worker-{self.starts}.log"
+        context = _start(pipeline=True, tmp_path=tmp_path, log_path=log, env=env)
+        context.__enter__()
+        self._context, self.env = context, env
+        self.starts += 1
+
+    def stop(self) -> None:
+        context, self._context = self._context, None
+        if context is not None:
+            context.__exit__(None, None, None)
+
+
+SHARED = SharedWorker()
 
 
 def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.2):
