@@ -36,5 +36,13 @@ AUTHENTICATION_BACKENDS = [
 STUDIO_FAULTS = {
     "submit_delay": float(os.environ.get("STUDIO_FAULT_SUBMIT_DELAY", 0)),
     "poll_delay": float(os.environ.get("STUDIO_FAULT_POLL_DELAY", 0)),
+    # Worker processes started by tests (tests/workers.py) ask for status at least this often.
+    "poll_after_cap": float(os.environ.get("STUDIO_TEST_POLL_AFTER_CAP", 0)),
 }
 VIDEO_PROVIDER_WRAPPERS = ["tests.support.faults.with_faults"]
+
+# ...and sweep this often (seconds; production: 2): a due poll or retry waits at most this long.
+if os.environ.get("STUDIO_TEST_SWEEP_SECONDS"):
+    CELERY_BEAT_SCHEDULE["sweep-takes"]["schedule"] = float(  # noqa: F405
+        os.environ["STUDIO_TEST_SWEEP_SECONDS"]
+    )
