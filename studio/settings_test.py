@@ -24,6 +24,20 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 if os.environ.get("STUDIO_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["STUDIO_TEST_DB_NAME"]  # noqa: F405
 
+# STUDIO_TEST_DB=memory: on SQLite, the test database lives in memory (shared between this
+# process's threads), for the tests whose data no other connection needs to see; tests/conftest.py
+# then runs only those, and STUDIO_TEST_DB=file only the others (workers, browsers, threads, a
+# server process). Unset: every test, on the file (see studio/settings.py).
+TEST_DB = os.environ.get("STUDIO_TEST_DB", "")
+if TEST_DB not in ("", "memory", "file"):
+    raise ValueError(f"STUDIO_TEST_DB is memory, file or unset, not {TEST_DB!r}")
+if TEST_DB == "memory" and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # "test" in the name: tests/hostile checks it writes to a test database. The last
+    # parameter is one SQLite ignores, for pytest-xdist's suffix (_gw0...) to land on.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": "file:test-memorydb?mode=memory&cache=shared&for=test"
+    }
+
 # Client.login() passes no request, which django-axes' backend refuses; sign-ins over HTTP are
 # throttled exactly as in production (tests/support/signin.py).
 AUTHENTICATION_BACKENDS = [

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.models import Role
@@ -26,6 +27,31 @@ def media_root(request, settings, tmp_path):
     else:
         settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def needs_committed_data(item: pytest.Item) -> bool:
+    """Whether another connection (a worker, a browser's server, a thread) must see the test's
+    rows: a transactional test. The others run inside one transaction, rolled back."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server", "django_db_reset_sequences"} & names
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # STUDIO_TEST_DB (studio/settings_test.py): "memory" runs the tests in one transaction on an
+    # in-memory database, "file" the transactional rest on a file; unset, all of them.
+    split = settings.TEST_DB
+    if not split:
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if needs_committed_data(item) == (split == "file") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture
