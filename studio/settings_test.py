@@ -20,18 +20,24 @@ from .settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
-# A worker process started by a test must use the test database the test runner created.
+# A worker process started by a test must use the test database the test runner created; on
+# PostgreSQL it says who it is, so a test can wait for its sessions to end (tests/workers.py).
+TEST_WORKER_APP = "studio-test-worker"
 if os.environ.get("STUDIO_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["STUDIO_TEST_DB_NAME"]  # noqa: F405
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+        DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = TEST_WORKER_APP  # noqa: F405
 
-# STUDIO_TEST_DB=memory: on SQLite, the test database lives in memory (shared between this
-# process's threads), for the tests whose data no other connection needs to see; tests/conftest.py
-# then runs only those, and STUDIO_TEST_DB=file only the others (workers, browsers, threads, a
-# server process). Unset: every test, on the file (see studio/settings.py).
-TEST_DB = os.environ.get("STUDIO_TEST_DB", "")
-if TEST_DB not in ("", "memory", "file"):
-    raise ValueError(f"STUDIO_TEST_DB is memory, file or unset, not {TEST_DB!r}")
-if TEST_DB == "memory" and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+# STUDIO_TEST_PART splits the suite in two (tests/conftest.py), to run side by side (.ci/run):
+#   transaction: tests inside one transaction, rolled back; on SQLite the database is in
+#     memory (shared by this process's threads), as no other connection needs to see it;
+#   committed: tests whose rows another connection must see (workers, browsers' live server,
+#     threads, a server process): transactional tests, on a file with SQLite.
+# Unset: every test, on the file (studio/settings.py).
+TEST_PART = os.environ.get("STUDIO_TEST_PART", "")
+if TEST_PART not in ("", "transaction", "committed"):
+    raise ValueError(f"STUDIO_TEST_PART is transaction, committed or unset, not {TEST_PART!r}")
+if TEST_PART == "transaction" and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # "test" in the name: tests/hostile checks it writes to a test database. The last
     # parameter is one SQLite ignores, for pytest-xdist's suffix (_gw0...) to land on.
     DATABASES["default"]["TEST"] = {  # noqa: F405

@@ -41,14 +41,14 @@ def needs_committed_data(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    # STUDIO_TEST_DB (studio/settings_test.py): "memory" runs the tests in one transaction on an
-    # in-memory database, "file" the transactional rest on a file; unset, all of them.
-    split = settings.TEST_DB
-    if not split:
+    # STUDIO_TEST_PART (studio/settings_test.py): "transaction" runs the tests in one rolled-back
+    # transaction, "committed" the transactional rest; unset, all of them.
+    part = settings.TEST_PART
+    if not part:
         return
     keep, drop = [], []
     for item in items:
-        (keep if needs_committed_data(item) == (split == "file") else drop).append(item)
+        (keep if needs_committed_data(item) == (part == "committed") else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a test's worker does sooner than production (studio/settings_test.py): the simulator's
@@ -104,6 +104,27 @@ def stop(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_for_worker_sessions_to_end()
+
+
+def _wait_for_worker_sessions_to_end(timeout: float = 10.0) -> None:
+    """On PostgreSQL, the server ends a killed client's sessions a moment later; until then the
+    test database cannot be dropped at the end of the run, nor flushed without waiting."""
+    if connection.vendor != "postgresql":
+        return
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND application_name = %s"
+    )
+    deadline = time.monotonic() + timeout
+    # Outside a test (the end of the run) the database is closed to us: nothing to wait for.
+    with contextlib.suppress(RuntimeError, DatabaseError):
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(query, [settings.TEST_WORKER_APP])
+                if not cursor.fetchone()[0]:
+                    return
+            time.sleep(0.05)
 
 
 def kill_hard(process: subprocess.Popen) -> None:
