@@ -37,12 +37,14 @@ if os.environ.get("STUDIO_TEST_DB_NAME"):
 TEST_PART = os.environ.get("STUDIO_TEST_PART", "")
 if TEST_PART not in ("", "transaction", "committed"):
     raise ValueError(f"STUDIO_TEST_PART is transaction, committed or unset, not {TEST_PART!r}")
-if TEST_PART == "transaction" and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+_db = DATABASES["default"]  # noqa: F405
+if TEST_PART == "transaction" and _db["ENGINE"].endswith("sqlite3"):
     # "test" in the name: tests/hostile checks it writes to a test database. The last
     # parameter is one SQLite ignores, for pytest-xdist's suffix (_gw0...) to land on.
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": "file:test-memorydb?mode=memory&cache=shared&for=test"
-    }
+    _db["TEST"] = {"NAME": "file:test-memorydb?mode=memory&cache=shared&for=test"}
+elif TEST_PART and not _db["ENGINE"].endswith("sqlite3"):
+    # The two parts run at the same time on one server: a test database each.
+    _db.setdefault("TEST", {})["NAME"] = f"test_{_db['NAME']}_{TEST_PART}"
 
 # Client.login() passes no request, which django-axes' backend refuses; sign-ins over HTTP are
 # throttled exactly as in production (tests/support/signin.py).
