@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint format bench check-deploy lock clean
+.PHONY: run test test-deps test-fast lint format bench check-deploy lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ $(GENAI2):
 # four processes fit two cores. Each process has its own test database and broker queues.
 # worksteal, because the slowest tests (real workers) sit together at the end of the order.
 PYTEST_WORKERS ?= 4
-test: $(STAMP) $(GENAI2)
+test: test-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# What the suite needs installed; .ci/run makes it once before its passes start together.
+test-deps: $(STAMP) $(GENAI2)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not services" $(PYTEST_ARGS)

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.models import Role
@@ -13,14 +14,47 @@ from .factories import (
     image_bytes,
 )
 
+# The provider simulator and the shared pipeline worker (tests/support/pipeline.py).
+pytest_plugins = ["tests.support.pipeline"]
+
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(request, settings, tmp_path):
+    """A media folder per test; the session's one for tests on the shared worker, which was
+    given its MEDIA_ROOT when it started."""
+    if "pipeline_worker" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("shared_media_root")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
     # Previz job folders are the renderer's scratch, not media; kept under the test's media
     # root so a test's "no file left behind" sees them too.
     settings.PREVIZ_JOBS_DIR = settings.MEDIA_ROOT / "previz-jobs"
     return settings.MEDIA_ROOT
+
+
+def needs_committed_data(item: pytest.Item) -> bool:
+    """Whether another connection (a worker, a browser's server, a thread) must see the test's
+    rows: a transactional test. The others run inside one transaction, rolled back."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server", "django_db_reset_sequences"} & names
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # STUDIO_TEST_PART (studio/settings_test.py): "transaction" runs the tests in one rolled-back
+    # transaction, "committed" the transactional rest; unset, all of them.
+    part = settings.TEST_PART
+    if not part:
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if needs_committed_data(item) == (part == "committed") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture

@@ -7,10 +7,6 @@ to the provider's real outcome and charged what it cost. The simulator's jobs ar
 does not depend on how fast this machine is.
 """
 
-# The simulator fixture is imported from the provider end-to-end tests, so both run against
-# the same wiring; pytest injects it by name, which ruff reads as a redefinition.
-# ruff: noqa: F811
-
 import pytest
 from django.urls import reverse
 
@@ -18,14 +14,9 @@ from projects.models import LedgerEntry, LedgerKind, Take, TakeState
 from projects.models.cancels import PROVIDER_FINISHING
 from projects.selectors.money import charged_for, held_for
 from providers.core.media import probe
-from tests.test_providers_end_to_end import (  # noqa: F401
-    final_state,
-    generate,
-    make_shot,
-    simulator,
-    simulator_env,
-)
-from tests.workers import celery_worker, wait_for
+from tests.support.pipeline import simulator_env
+from tests.support.workers import celery_worker, wait_for
+from tests.test_providers_end_to_end import final_state, generate, make_shot
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +38,7 @@ def held_running(simulator, monkeypatch):
 
 
 def worker(simulator, tmp_path):
+    """A worker of the test's own (tests/browser/test_cancel.py); the tests here share one."""
     return celery_worker(
         pipeline=True,
         tmp_path=tmp_path,
@@ -88,19 +80,18 @@ def assert_charged_its_cost(take: Take) -> None:
 
 
 def test_a_veo_take_canceled_while_running_finishes_and_is_charged(
-    client, simulator, held_running, tmp_path
+    client, simulator, held_running, pipeline_worker
 ):
     user, shot = make_shot("veo-3.1")
-    with worker(simulator, tmp_path):
-        take = generate(client, user, shot)
-        running_at_provider(take, "running")
-        press(client, take, "cancel")
-        take = answered(take)
-        # Veo has no cancel call: nothing is sent, the take is followed on.
-        assert (take.state, take.cancel_sent_at) == (TakeState.RUNNING, None)
-        assert f"{PROVIDER_FINISHING} Not asked: Veo cannot stop a job" in card(client, take)
-        held_running[0].outcome = "succeeded"  # Google finishes the job
-        take = final_state(take)
+    take = generate(client, user, shot)
+    running_at_provider(take, "running")
+    press(client, take, "cancel")
+    take = answered(take)
+    # Veo has no cancel call: nothing is sent, the take is followed on.
+    assert (take.state, take.cancel_sent_at) == (TakeState.RUNNING, None)
+    assert f"{PROVIDER_FINISHING} Not asked: Veo cannot stop a job" in card(client, take)
+    held_running[0].outcome = "succeeded"  # Google finishes the job
+    take = final_state(take)
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     assert probe(take.video.path).codec == "h264"
     assert_charged_its_cost(take)
@@ -108,14 +99,13 @@ def test_a_veo_take_canceled_while_running_finishes_and_is_charged(
 
 
 def test_a_runway_take_canceled_while_running_is_canceled_and_released(
-    client, simulator, held_running, tmp_path
+    client, simulator, held_running, pipeline_worker
 ):
     user, shot = make_shot("runway-gen4-turbo")
-    with worker(simulator, tmp_path):
-        take = generate(client, user, shot)
-        running_at_provider(take, "RUNNING")
-        press(client, take, "cancel")
-        take = final_state(take)
+    take = generate(client, user, shot)
+    running_at_provider(take, "RUNNING")
+    press(client, take, "cancel")
+    take = final_state(take)
     assert take.state == TakeState.CANCELED, (take.error_kind, take.error_message)
     assert take.cancel_answer == "Runway accepted the request to stop it."
     assert take.error_message == "Canceled: Runway confirmed it stopped the job."
@@ -126,38 +116,36 @@ def test_a_runway_take_canceled_while_running_is_canceled_and_released(
 
 
 def test_a_seedance_take_canceled_while_running_finishes_and_is_charged(
-    client, simulator, held_running, tmp_path
+    client, simulator, held_running, pipeline_worker
 ):
     user, shot = make_shot("seedance-1.5-pro")
-    with worker(simulator, tmp_path):
-        take = generate(client, user, shot)
-        running_at_provider(take, "running")
-        press(client, take, "cancel")
-        take = answered(take)
-        # ModelArk refuses to cancel a running task (providers.md §4.2).
-        assert take.cancel_answer.startswith("Seedance refused to stop it: The task ")
-        assert "is running and cannot be cancelled" in take.cancel_answer
-        assert take.cancel_sent_at is not None and take.state == TakeState.RUNNING
-        assert f"{PROVIDER_FINISHING} Seedance refused to stop it" in card(client, take)
-        held_running[0].outcome = "succeeded"
-        take = final_state(take)
+    take = generate(client, user, shot)
+    running_at_provider(take, "running")
+    press(client, take, "cancel")
+    take = answered(take)
+    # ModelArk refuses to cancel a running task (providers.md §4.2).
+    assert take.cancel_answer.startswith("Seedance refused to stop it: The task ")
+    assert "is running and cannot be cancelled" in take.cancel_answer
+    assert take.cancel_sent_at is not None and take.state == TakeState.RUNNING
+    assert f"{PROVIDER_FINISHING} Seedance refused to stop it" in card(client, take)
+    held_running[0].outcome = "succeeded"
+    take = final_state(take)
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     assert_charged_its_cost(take)
 
 
-def test_a_lost_result_is_charged_once_and_can_be_fetched_again(client, simulator, tmp_path):
+def test_a_lost_result_is_charged_once_and_can_be_fetched_again(client, simulator, pipeline_worker):
     user, shot = make_shot("seedance-1.5-pro")
     simulator.sim.add_fault("seedance", "expired_url")
-    with worker(simulator, tmp_path):
-        take = final_state(generate(client, user, shot), timeout=120)
-        assert take.state == TakeState.RESULT_LOST, (take.error_kind, take.error_message)
-        assert "expired" in take.error_message
-        assert_charged_its_cost(take)
-        assert ">Fetch again</button>" in card(client, take)
+    take = final_state(generate(client, user, shot), timeout=120)
+    assert take.state == TakeState.RESULT_LOST, (take.error_kind, take.error_message)
+    assert "expired" in take.error_message
+    assert_charged_its_cost(take)
+    assert ">Fetch again</button>" in card(client, take)
 
-        simulator.sim.expired.clear()  # the provider's link works again
-        press(client, take, "fetch-again")
-        take = final_state(take)
+    simulator.sim.expired.clear()  # the provider's link works again
+    press(client, take, "fetch-again")
+    take = final_state(take)
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     assert probe(take.video.path).codec == "h264"
     assert_charged_its_cost(take)
@@ -165,12 +153,11 @@ def test_a_lost_result_is_charged_once_and_can_be_fetched_again(client, simulato
 
 
 def test_a_take_that_waited_for_a_busy_provider_shows_no_busy_note_once_done(
-    client, simulator, tmp_path
+    client, simulator, pipeline_worker
 ):
     user, shot = make_shot("seedance-1.5-pro")
     simulator.sim.add_fault("seedance", "rate_limit")
-    with worker(simulator, tmp_path):
-        take = final_state(generate(client, user, shot), timeout=120)
+    take = final_state(generate(client, user, shot), timeout=120)
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     head, _, report = card(client, take).partition('<details class="camera-report">')
     assert "Provider busy" not in head

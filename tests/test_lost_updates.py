@@ -24,7 +24,7 @@ from tests.factories import (
     paid_take,
     shot_form_data,
 )
-from tests.workers import celery_worker, wait_for
+from tests.support.workers import celery_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,11 @@ absent → it is sent again. Either way the provider makes it once and the ledge
 import pytest
 
 from projects.models import LedgerEntry, LedgerKind, Take, TakeEvent, TakeState
-from tests.test_providers_end_to_end import generate, make_shot, simulator, simulator_env
-from tests.workers import celery_worker, wait_for
+from tests.support.pipeline import simulator_env
+from tests.support.workers import celery_worker, wait_for
+from tests.test_providers_end_to_end import generate, make_shot
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["simulator"]  # the fixture, used by name below
 
 QUICK_LOOKUP = {"TAKE_LOOKUP_AFTER_SECONDS": "1"}
 
@@ -23,6 +23,7 @@ def states_seen(take: Take) -> list[str]:
 
 
 def run_until_settled(client, simulator, tmp_path, fault: str) -> Take:
+    # A worker of its own: the shared one waits the studio's minute before a lookup.
     user, shot = make_shot("kling-2.6-std")
     simulator.sim.add_fault("kling", fault)
     env = {**simulator_env(simulator), **QUICK_LOOKUP}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from projects.models import Shot, ShotStatus, Take, TakeState
 from providers.core.media import probe
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
-from tests.workers import celery_worker, kill_hard, wait_for
+from tests.support.workers import celery_worker, kill_hard, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

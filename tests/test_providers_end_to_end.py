@@ -2,12 +2,12 @@
 the provider simulator speaking each API's contract, and takes that end as they should.
 
 On CI this runs on Redis + PostgreSQL; the simulator is a thread of the test process on
-loopback. Each take's request must reach the simulator at most once.
+loopback. Each take's request must reach the simulator at most once. The worker is the shared
+one (`pipeline_worker`, tests/support/pipeline.py) unless a test needs other settings.
 """
 
 import io
 import os
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,15 +15,20 @@ from django.urls import reverse
 from PIL import Image, ImageDraw
 
 from projects.images import clean_uploaded_image
-from projects.models import RateCard, Take, TakeState
+from projects.models import Take, TakeState
 from projects.registry import _build
 from projects.selectors.design import shot_preflight
 from projects.services.shot_media import shot_set_hero_frame
 from providers.core.media import probe
-from providers.simulator.core import default_credentials
 from providers.simulator.server import SimulatorServer
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
-from tests.workers import celery_worker, wait_for
+from tests.support import pipeline
+from tests.support.pipeline import simulator_env
+from tests.support.workers import celery_worker, wait_for
+
+# The fixture lives in tests/support/pipeline.py (a plugin of tests/conftest.py); named here too
+# for the test modules that import it from this one.
+simulator = pipeline.simulator
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -41,49 +46,6 @@ PROVIDER_OF = {
     "seedance-1.5-pro": "seedance",
     "higgsfield-dop-turbo": "higgsfield",
 }
-
-
-def simulator_env(server: SimulatorServer) -> dict[str, str]:
-    keys = default_credentials()
-    return {
-        "GEMINI_API_KEY": keys["gemini"],
-        "GEMINI_BASE_URL": server.base_url("gemini"),
-        "KLING_ACCESS_KEY": keys["kling"][0],
-        "KLING_SECRET_KEY": keys["kling"][1],
-        "KLING_BASE_URL": server.base_url("kling"),
-        "RUNWAY_API_KEY": keys["runway"],
-        "RUNWAY_BASE_URL": server.base_url("runway"),
-        "ARK_API_KEY": keys["seedance"],
-        "ARK_BASE_URL": server.base_url("seedance") + "/api/v3",
-        "HIGGSFIELD_API_KEY": keys["higgsfield"][0],
-        "HIGGSFIELD_API_SECRET": keys["higgsfield"][1],
-        "HIGGSFIELD_BASE_URL": server.base_url("higgsfield"),
-        "PROVIDER_SIMULATOR_DOWNLOADS": "1",
-        "TAKE_TASK_LEASE_SECONDS": "3",
-        "PROVIDER_TIMEOUT_SECONDS": "2",
-    }
-
-
-@pytest.fixture
-def simulator(monkeypatch, settings):
-    with SimulatorServer(step_seconds=0.3, timeout_seconds=3.0) as server:
-        env = simulator_env(server)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.PROVIDER_SIMULATOR_DOWNLOADS = True
-        settings.PROVIDER_TIMEOUT_SECONDS = 2.0
-        _build.cache_clear()
-        # Kling and Higgsfield publish no prices we could verify: staff add their own.
-        for model in ("kling-2.6-std", "higgsfield-dop-turbo"):
-            RateCard.objects.create(
-                model=model,
-                unit="second",
-                price=Decimal("0.08"),
-                effective="2026-01-01",
-                source="our account's invoice",
-            )
-        yield server
-        _build.cache_clear()
 
 
 def hero_upload() -> SimpleUploadedFile:
@@ -133,17 +95,9 @@ def submissions(server: SimulatorServer, prefix: str) -> int:
 
 
 @pytest.mark.parametrize("model", list(SHOTS))
-def test_each_provider_makes_a_playable_take_with_a_cost(
-    client, simulator, model, tmp_path, media_root
-):
+def test_each_provider_makes_a_playable_take_with_a_cost(client, simulator, pipeline_worker, model):
     user, shot = make_shot(model)
-    with celery_worker(
-        pipeline=True,
-        tmp_path=tmp_path,
-        log_path=tmp_path / "worker.log",
-        env=simulator_env(simulator),
-    ):
-        take = final_state(generate(client, user, shot))
+    take = final_state(generate(client, user, shot))
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     assert probe(take.video.path).codec == "h264"
     assert take.estimated_cost is not None and take.estimated_cost > 0
@@ -167,17 +121,11 @@ FAULTS = [
 
 @pytest.mark.parametrize(("fault", "state", "words", "sent"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_faults_end_in_the_right_state_and_nothing_is_sent_twice(
-    client, simulator, fault, state, words, sent, tmp_path, media_root
+    client, simulator, pipeline_worker, fault, state, words, sent
 ):
     user, shot = make_shot("seedance-1.5-pro")
     simulator.sim.add_fault("seedance", fault)
-    with celery_worker(
-        pipeline=True,
-        tmp_path=tmp_path,
-        log_path=tmp_path / "worker.log",
-        env=simulator_env(simulator),
-    ):
-        take = final_state(generate(client, user, shot), timeout=120)
+    take = final_state(generate(client, user, shot), timeout=120)
     assert take.state == state, (take.error_kind, take.error_message)
     if state != TakeState.SUCCEEDED:
         assert take.error_message
@@ -194,20 +142,15 @@ def test_faults_end_in_the_right_state_and_nothing_is_sent_twice(
         assert take.project.spent == cost
 
 
-def test_runway_throttled_waits_then_succeeds(client, simulator, tmp_path, media_root):
+def test_runway_throttled_waits_then_succeeds(client, simulator, pipeline_worker):
     user, shot = make_shot("runway-gen4-turbo")
     simulator.sim.add_fault("runway", "busy")
-    with celery_worker(
-        pipeline=True,
-        tmp_path=tmp_path,
-        log_path=tmp_path / "worker.log",
-        env=simulator_env(simulator),
-    ):
-        take = final_state(generate(client, user, shot))
+    take = final_state(generate(client, user, shot))
     assert take.state == TakeState.SUCCEEDED
     assert submissions(simulator, "runway") == 1
 
 
+# A worker of its own: the shared one holds the right key.
 def test_a_bad_key_fails_with_the_providers_message(client, simulator, tmp_path, media_root):
     env = {**simulator_env(simulator), "ARK_API_KEY": "wrong-key"}
     os.environ["ARK_API_KEY"] = "wrong-key"

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from studio.models import WorkerHeartbeat
 from studio.tasks import heartbeat
-from tests.workers import celery_worker, wait_for
+from tests.support.workers import celery_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,8 @@
 """In Chromium, with a real worker and the provider simulator: Cancel on a Veo take says what it
 will do before the click, then shows that Veo is finishing it, and the take ends as Veo says."""
 
-# The simulator fixtures come from the end-to-end tests; pytest injects them by name, which
-# ruff reads as a redefinition.
+# held_running comes from the end-to-end tests, the simulator from tests/support/pipeline.py;
+# pytest injects them by name, which ruff reads as a redefinition.
 # ruff: noqa: F811
 
 import pytest
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_storyboard_flow import sign_in
 from tests.test_cancel_and_lost_results import held_running, worker  # noqa: F401
-from tests.test_providers_end_to_end import make_shot, simulator  # noqa: F401
+from tests.test_providers_end_to_end import make_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from projects.images import clean_uploaded_image
 from projects.services.shot_media import shot_set_hero_frame
 from tests.browser.test_storyboard_flow import sign_in
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
-from tests.workers import celery_worker
+from tests.support.workers import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

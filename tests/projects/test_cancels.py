@@ -1,5 +1,5 @@
 """Cancel only when the provider confirms: the words before the click, and what the pipeline
-does with a cancel for each kind of provider (scripted providers from tests.projects.fakes)."""
+does with a cancel for each kind of provider (scripted providers from tests.support.fakes)."""
 
 from decimal import Decimal
 
@@ -25,7 +25,7 @@ from projects.services.take_states import move
 from projects.services.takes import take_cancel
 from providers.core.base import CancelPolicy, State, Transient
 from providers.veo.adapter import VertexVeoProvider
-from tests.projects.fakes import install, sent_take
+from tests.support.fakes import install, sent_take
 
 DAY = 24 * 3600.0
 

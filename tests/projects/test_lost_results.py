@@ -17,7 +17,7 @@ from projects.selectors.books import books_out_of_balance
 from projects.selectors.money import charged_for, held_for
 from projects.services.takes import take_fetch_again
 from providers.core.base import ProviderError, State, Transient
-from tests.projects.fakes import install, sent_take
+from tests.support.fakes import install, sent_take
 
 
 @pytest.fixture

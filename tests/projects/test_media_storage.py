@@ -27,8 +27,8 @@ from providers.core.base import State
 from providers.core.media import probe
 from providers.previz.tasks import render_job
 from tests.factories import ShotFactory
-from tests.projects import fakes
 from tests.projects.test_permissions import shot_post
+from tests.support import fakes
 from tests.support.object_storage import OBJECT_STORAGE
 
 ROOT = Path(__file__).resolve().parents[2]

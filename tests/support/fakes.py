@@ -91,10 +91,10 @@ def install(settings) -> Script:
     """Set the fakes up as this test's providers, with a fresh script."""
     SCRIPT.__init__()
     settings.VIDEO_PROVIDERS = {
-        "fake-always": {"BACKEND": "tests.projects.fakes.FakeProvider"},
-        "fake-never": {"BACKEND": "tests.projects.fakes.NeverProvider"},
-        "fake-queued": {"BACKEND": "tests.projects.fakes.WhileQueuedProvider"},
-        "fake-short": {"BACKEND": "tests.projects.fakes.ShortLinkProvider"},
+        "fake-always": {"BACKEND": "tests.support.fakes.FakeProvider"},
+        "fake-never": {"BACKEND": "tests.support.fakes.NeverProvider"},
+        "fake-queued": {"BACKEND": "tests.support.fakes.WhileQueuedProvider"},
+        "fake-short": {"BACKEND": "tests.support.fakes.ShortLinkProvider"},
     }
     return SCRIPT
 
