@@ -60,7 +60,15 @@ def hold_request(monkeypatch, tmp_path):
                 stack.enter_context(
                     celery_worker(pipeline=True, tmp_path=tmp_path, log_path=tmp_path / "w.log")
                 )
-                wait_for(lambda: state_of(take) == TakeState.SUCCEEDED, timeout=120)
+                try:
+                    # A bound, not a speed check: on a loaded machine (CI runs four passes at
+                    # once) this take has twice needed more than two minutes.
+                    wait_for(lambda: state_of(take) == TakeState.SUCCEEDED, timeout=300)
+                except AssertionError as timeout:
+                    log = (tmp_path / "w.log").read_text(errors="replace")[-4000:]
+                    raise AssertionError(f"take is {state_of(take)!r}; worker log:\n{log}") from (
+                        timeout
+                    )
                 then()
                 return original(self)
 
