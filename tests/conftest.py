@@ -58,6 +58,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def render_queue(settings) -> list[str]:
+    """Previz only, its renders queued in this list: the test says when "the render worker"
+    runs each job (providers.previz.tasks.render_job)."""
+    queued: list[str] = []
+    settings.VIDEO_PROVIDERS = {
+        "previz": {
+            "BACKEND": "providers.previz.adapter.PrevizProvider",
+            "OPTIONS": {"enqueue": queued.append},
+        }
+    }
+    return queued
+
+
+@pytest.fixture
 def project(db):
     return ProjectFactory()
 

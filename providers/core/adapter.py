@@ -39,8 +39,10 @@ class HTTPProvider:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        """`transport` and `sleep` are for tests: a mock API, and retries without waiting."""
-        self.config = config = config or ProviderConfig()
+        """`transport` and `sleep` are for tests: a mock API, and retries without waiting.
+        Adapters adjust the config in prepare() and add their own state in setup(), so this
+        one constructor serves them all."""
+        self.config = config = self.prepare(config or ProviderConfig())
         self.base_url = (config.base_url or self.default_base_url).rstrip("/")
         self.download_hosts = config.download_hosts or self.default_download_hosts
         self.simulator_origin = config.simulator_origin
@@ -56,6 +58,15 @@ class HTTPProvider:
             transport=transport,
             sleep=sleep,
         )
+        self.setup()
+
+    @classmethod
+    def prepare(cls, config: ProviderConfig) -> ProviderConfig:
+        """The config as this adapter reads it (e.g. a key given in another form)."""
+        return config
+
+    def setup(self) -> None:
+        """State of the adapter's own, from self.config, once the HTTP client exists."""
 
     # --- what each adapter says for itself -----------------------------------------------
     def auth_headers(self) -> dict[str, str]:

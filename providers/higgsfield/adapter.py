@@ -7,7 +7,6 @@ import dataclasses
 import mimetypes
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -91,14 +90,8 @@ class HiggsfieldProvider(HTTPProvider):
     required_keys = ("api_key", "api_secret")
     http_class = _HiggsfieldHTTP
 
-    def __init__(
-        self,
-        config: ProviderConfig | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        config = config or ProviderConfig()
+    @classmethod
+    def prepare(cls, config: ProviderConfig) -> ProviderConfig:
         # `api_key` may also be the SDK's single "id:secret" form (HF_KEY).
         key, secret = config.credential("api_key"), config.credential("api_secret")
         if key and not secret and ":" in key:
@@ -106,7 +99,9 @@ class HiggsfieldProvider(HTTPProvider):
             config = dataclasses.replace(
                 config, credentials={**config.credentials, "api_key": key, "api_secret": secret}
             )
-        super().__init__(config, transport=transport, sleep=sleep)
+        return config
+
+    def setup(self) -> None:
         self.upload_hosts = upload_hosts(self.config.option("upload_hosts"))
         self._motions: dict[str, str] = {}
         self._motions_at = 0.0

@@ -3,8 +3,6 @@ create/query calls of contract.py (providers.md section 3)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +18,6 @@ from providers.core.base import (
     Rejected,
     Submitted,
 )
-from providers.core.config import ProviderConfig
 from providers.kling.contract import (
     build_submit,
     describe,
@@ -82,14 +79,7 @@ class KlingProvider(HTTPProvider):
     required_keys = ("access_key", "secret_key")
     http_class = KlingHTTP
 
-    def __init__(
-        self,
-        config: ProviderConfig | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        super().__init__(config, transport=transport, sleep=sleep)
+    def setup(self) -> None:
         # Kling bills prepaid units whose price depends on the pack bought, so dollars need
         # the account's own unit price; without it the cost stays unknown rather than wrong.
         usd_per_unit = self.config.option("usd_per_unit")

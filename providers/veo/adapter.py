@@ -8,8 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -204,23 +202,22 @@ class VertexVeoProvider(_VeoBase):
     result_ttl_seconds = 2 * 24 * 3600.0
     default_download_hosts = VERTEX_DOWNLOAD_HOSTS
 
-    def __init__(
-        self,
-        config: ProviderConfig | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        config = config or ProviderConfig()
+    @classmethod
+    def prepare(cls, config: ProviderConfig) -> ProviderConfig:
+        # The endpoint follows the region unless a base URL (the simulator's) is given.
+        if config.base_url:
+            return config
+        location = str(config.option("location", "us-central1"))
+        host = (
+            "aiplatform.googleapis.com"
+            if location == "global"
+            else f"{location}-aiplatform.googleapis.com"
+        )
+        return dataclasses.replace(config, base_url=f"https://{host}")
+
+    def setup(self) -> None:
+        config = self.config
         self.location = str(config.option("location", "us-central1"))
-        if not config.base_url:
-            host = (
-                "aiplatform.googleapis.com"
-                if self.location == "global"
-                else f"{self.location}-aiplatform.googleapis.com"
-            )
-            config = dataclasses.replace(config, base_url=f"https://{host}")
-        super().__init__(config, transport=transport, sleep=sleep)
         self.service_account_info, self.account_problem = load_service_account(
             config.credential("service_account_info")
         )
@@ -230,7 +227,7 @@ class VertexVeoProvider(_VeoBase):
         self._credentials: Any = None
         self._token_lock = threading.Lock()
         self._token_client = httpx.Client(
-            timeout=config.timeout, transport=transport, follow_redirects=False
+            timeout=config.timeout, transport=self.transport, follow_redirects=False
         )
 
     def availability(self) -> tuple[bool, str]:

@@ -47,19 +47,6 @@ def spent(shot):
     return paid_take(shot, actual="1.50")
 
 
-@pytest.fixture
-def render_queue(settings, media_root):
-    """Previz renders when the test says so (see tests/projects/test_pipeline.py)."""
-    queued: list[str] = []
-    settings.VIDEO_PROVIDERS = {
-        "previz": {
-            "BACKEND": "providers.previz.adapter.PrevizProvider",
-            "OPTIONS": {"enqueue": queued.append},
-        }
-    }
-    return queued
-
-
 def run_take(take, queue, media_root) -> Take:
     """A worker's whole path for a previz take: submit, render, follow, download."""
     take_submit(take.pk)

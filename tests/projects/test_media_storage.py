@@ -54,18 +54,6 @@ def stored(folder: str = "") -> list[str]:
 
 
 # --- a previz take, from the upload to the deleted project ----------------------------------
-@pytest.fixture
-def render_queue(settings):
-    queued: list[str] = []
-    settings.VIDEO_PROVIDERS = {
-        "previz": {
-            "BACKEND": "providers.previz.adapter.PrevizProvider",
-            "OPTIONS": {"enqueue": queued.append},
-        }
-    }
-    return queued
-
-
 def test_a_take_lives_in_storage_from_upload_to_deletion(
     client,
     owner,

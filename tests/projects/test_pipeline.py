@@ -26,18 +26,6 @@ from providers.previz.tasks import render_job
 from tests.factories import ShotFactory
 
 
-@pytest.fixture
-def render_queue(settings, media_root):
-    queued: list[str] = []
-    settings.VIDEO_PROVIDERS = {
-        "previz": {
-            "BACKEND": "providers.previz.adapter.PrevizProvider",
-            "OPTIONS": {"enqueue": queued.append},
-        }
-    }
-    return queued
-
-
 def run_renders(queue, media_root):
     while queue:
         render_job(queue.pop(0), str(media_root / "previz-jobs"))
