@@ -26,7 +26,12 @@ from tests.factories import (
 )
 from tests.support.workers import celery_worker, wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# The worker's settle is bounded at 300 s below (hold_request); the test gets that and more.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(480),
+]
 
 
 @pytest.fixture
