@@ -43,6 +43,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY in the environment" in result.stderr
@@ -67,6 +68,7 @@ def test_database_url_selects_the_database():
         capture_output=True,
         text=True,
         check=True,
+        timeout=120,
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "films"]
 

@@ -182,6 +182,7 @@ def production_check(**extra: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
 
 

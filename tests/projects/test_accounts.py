@@ -134,7 +134,13 @@ def test_sign_up_is_off_unless_an_operator_switches_it_on():
     code += "print(settings.SIGNUP_ENABLED)"
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "studio.settings", "SECRET_KEY": "x"}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     assert result.stdout.strip() == "False"
     # `make run`'s demo opens it.

@@ -1,11 +1,9 @@
 """Budgets: holds, spending and releases through the ledger; the cap holds under concurrency."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +19,7 @@ from projects.services.money import (
 from projects.services.take_states import move
 from projects.services.takes import take_cancel, take_mark_failed, take_request
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+from tests.support.threads import at_once
 
 
 def priced_previz(per_second: str = "0.10") -> None:
@@ -165,28 +164,15 @@ def test_fifty_generate_requests_against_a_budget_for_ten():
     project.save()
     scene = SceneFactory(project=project)
     shots = [ShotFactory(scene=scene, duration_seconds=5) for _ in range(50)]
-    barrier = threading.Barrier(50)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def generate(shot):
-        try:
-            barrier.wait(timeout=30)
-            take_request(shot=shot, user=membership.user)
-            result = "accepted"
-        except ValidationError as error:
-            result = error.messages[0]
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+    def generate(i):
+        take_request(shot=shots[i], user=membership.user)
+        return "accepted"
 
-    threads = [threading.Thread(target=generate, args=(shot,)) for shot in shots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    outcomes = [
+        o if isinstance(o, str) else o.messages[0]
+        for o in at_once(generate, 50, expected=(ValidationError,))
+    ]
     assert outcomes.count("accepted") == 10
     refused = [o for o in outcomes if o != "accepted"]
     assert len(refused) == 40

@@ -202,7 +202,10 @@ def test_a_corrupt_result_is_a_lost_result_with_a_message(editor, shot, render_q
     take.refresh_from_db()
     # The provider made it (a paid one would have billed it): not a failed generation.
     assert (take.state, take.error_kind) == (TakeState.RESULT_LOST, "result_lost")
-    assert take.error_message
+    # The reason in brackets is ffmpeg's own words ("Invalid data found when processing input").
+    assert take.error_message.startswith("video.mp4 is not a readable video file ("), (
+        take.error_message
+    )
     assert not take.video
     assert take.can_retry and take.can_fetch_again
 

@@ -48,10 +48,16 @@ def test_a_running_card_keeps_polling_and_a_finished_one_stops(client, viewer, p
 def test_the_card_answers_from_the_database_only(
     client, viewer, project, shot, django_assert_max_num_queries
 ):
-    take = make_take(shot)
+    take = make_take(shot, progress=40)
     client.force_login(viewer)
     with django_assert_max_num_queries(6):
-        client.get(reverse("projects:take-card", args=[project.pk, take.pk]))
+        response = client.get(
+            reverse("projects:take-card", args=[project.pk, take.pk]), HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="take-{take.pk}"' in html
+    assert "Generating" in html and 'value="40"' in html
 
 
 def test_cancel_through_htmx_returns_the_card(client, editor, project, shot):

@@ -34,6 +34,7 @@ def run(code: str, **env: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
 
 

@@ -144,8 +144,18 @@ def test_token_matches_the_documented_shape():
         token, SECRET, algorithms=["HS256"], options={"verify_exp": False, "verify_nbf": False}
     )
     assert claims == {"iss": "ak-1", "exp": 1_700_001_800, "nbf": 1_699_999_995}
-    fresh = kling.mint_token("ak-1", SECRET)
-    assert jwt.decode(fresh, SECRET, algorithms=["HS256"])["exp"] > time.time() + 1700
+
+
+def test_a_token_without_a_given_time_is_issued_when_it_is_made():
+    # Bracketed by two clock readings, so a slow machine cannot make it fail.
+    before = int(time.time())
+    token = kling.mint_token("ak-1", SECRET)
+    after = int(time.time())
+    claims = jwt.decode(
+        token, SECRET, algorithms=["HS256"], options={"verify_exp": False, "verify_nbf": False}
+    )
+    assert before - 5 <= claims["nbf"] <= after - 5
+    assert claims["exp"] - claims["nbf"] == 1_805
 
 
 # --- parse_submit / parse_status on documented payloads -------------------------------------

@@ -80,6 +80,7 @@ def test_gemini_api_mode_with_google_genai_2(simulator, tmp_path):
         [GENAI2_PYTHON, "-c", "import google.genai as g; print(g.__version__)"],
         capture_output=True,
         text=True,
+        timeout=120,
     ).stdout
     assert version.startswith("2.")
     assert probe(str(out)).codec == "h264"
@@ -131,11 +132,7 @@ def test_vertex_mode_with_google_genai(simulator, sa_info, tmp_path):
             negative_prompt="cartoon",
         ),
     )
-    deadline = time.monotonic() + 20
-    while not operation.done:
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
-        operation = client.operations.get(operation)
+    operation = finished(client, operation)
     video = operation.response.generated_videos[0].video
     assert video.mime_type == "video/mp4"
     out = tmp_path / "vertex.mp4"
@@ -167,8 +164,16 @@ def test_vertex_mode_sdk_sees_the_safety_filter(simulator, sa_info):
         model="veo-3.1-fast-generate-preview",
         source=types.GenerateVideosSource(prompt="x"),
     )
-    while not operation.done:
-        time.sleep(0.2)
-        operation = client.operations.get(operation)
+    operation = finished(client, operation)
     assert operation.response.rai_media_filtered_count == 1
     assert not operation.response.generated_videos
+
+
+def finished(client, operation, *, limit: float = 20):
+    """Poll the SDK's operation until done; a simulator that never finishes fails, not hangs."""
+    deadline = time.monotonic() + limit
+    while not operation.done:
+        assert time.monotonic() < deadline, f"operation {operation.name} never finished"
+        time.sleep(0.2)
+        operation = client.operations.get(operation)
+    return operation
