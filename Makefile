@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.check_tests  # tests that check nothing
 
 format: $(STAMP)
 	$(BIN)/ruff format .

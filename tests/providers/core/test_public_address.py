@@ -43,6 +43,8 @@ def test_private_networks_behind_ipv6_forms_are_refused(monkeypatch, address, wh
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111", "2002:5db8:d822::1"])
 def test_public_addresses_pass(monkeypatch, address):
     check(monkeypatch, address)  # 6to4 of a public IPv4 is as public as the IPv4 itself
+    # ...and the address a download then connects to is the one the name resolved to.
+    assert public_address(HOST, 443) == address
 
 
 def test_the_simulator_exception_admits_loopback_only(monkeypatch):
