@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from projects.images import clean_uploaded_image
 from projects.models import Take, TakeState
 from projects.registry import _build
+from projects.selectors.books import books_out_of_balance
 from projects.selectors.design import shot_preflight
 from projects.services.shot_media import shot_set_hero_frame
 from providers.core.media import probe
@@ -106,31 +107,120 @@ def test_each_provider_makes_a_playable_take_with_a_cost(client, simulator, pipe
     assert submissions(simulator, PROVIDER_OF[model]) == 1
 
 
+MODEL_OF = {provider: model for model, provider in PROVIDER_OF.items()}
+
 FAULTS = [
-    # (fault, final state, words in the message, submissions that reached the provider)
-    ("moderation", TakeState.REJECTED, "", 1),
-    ("fail", TakeState.FAILED, "", 1),
+    # (fault, final state, error kind, words the filmmaker reads, submissions that reached the
+    # provider). The words are what the take card shows: its error, or for a take that
+    # succeeded the note its history kept while it waited. Where they are the provider's own
+    # (a dict), the fault is played on every provider; the studio's own words, on Seedance.
+    (
+        "moderation",
+        TakeState.REJECTED,
+        "rejected",
+        {
+            "gemini": "You have not been charged for this request. Try rephrasing your prompt.",
+            "kling": "Kling refused it: Failure to pass the risk control system",
+            "runway": "Runway's safety filter refused the prompt or image: The prompt was flagged",
+            "seedance": "Seedance's safety filter refused it: The generated video may contain",
+            "higgsfield": "Higgsfield's safety filter flagged this request as NSFW",
+        },
+        1,
+    ),
+    (
+        "fail",
+        TakeState.FAILED,
+        "failed",
+        {
+            "gemini": "Video generation failed due to an internal error. Please try again.",
+            "kling": "Kling: Video generation failed, please try again later",
+            "runway": "Runway failed to generate the video: An unexpected error occurred",
+            "seedance": "Seedance failed: The video generation failed",
+            "higgsfield": "Higgsfield failed the request: Generation failed",
+        },
+        1,
+    ),
     # Made and billed, but the link was dead: charged at its cost, and it can be fetched again.
-    ("expired_url", TakeState.RESULT_LOST, "expired", 1),
-    ("server_error", TakeState.NEEDS_CHECK, "", 0),
-    ("malformed", TakeState.NEEDS_CHECK, "", 0),
-    ("timeout", TakeState.NEEDS_CHECK, "", None),  # the provider may or may not have it
-    ("rate_limit", TakeState.SUCCEEDED, "", 1),  # waits its turn, then goes once
+    (
+        "expired_url",
+        TakeState.RESULT_LOST,
+        "result_lost",
+        "The result is no longer at the provider (HTTP 403): its link has probably expired.",
+        1,
+    ),
+    (
+        "server_error",
+        TakeState.NEEDS_CHECK,
+        "unknown_outcome",
+        "Seedance: The service encountered an unexpected internal error.",
+        0,
+    ),
+    (
+        "malformed",
+        TakeState.NEEDS_CHECK,
+        "unknown_outcome",
+        "Seedance answered with something that is not JSON",
+        0,
+    ),
+    # The provider may or may not have it.
+    (
+        "timeout",
+        TakeState.NEEDS_CHECK,
+        "unknown_outcome",
+        "Seedance did not answer in time after the request was sent.",
+        None,
+    ),
+    # Waits its turn (the simulator's Retry-After is 2 s), then goes once.
+    (
+        "rate_limit",
+        TakeState.SUCCEEDED,
+        "",
+        "Provider busy, trying again in 2 s: Seedance: Request rate has exceeded the RPM limit",
+        1,
+    ),
+    # Out of credit: refused before any job existed, so nothing is charged and the hold goes.
+    (
+        "quota",
+        TakeState.FAILED,
+        "quota",
+        {
+            "gemini": "Veo (Gemini API): Your prepayment credits are depleted.",
+            "kling": "Kling: Account balance not enough (code 1102",
+            "runway": "Runway: You do not have enough credits to run this task.",
+            "seedance": "Seedance: The request failed because your account has an overdue balance.",
+            "higgsfield": "Higgsfield: Not enough credits",
+        },
+        0,
+    ),
+]
+FAULT_CASES = [
+    pytest.param(fault, provider, state, kind, words, sent, id=f"{fault}-{provider}")
+    for fault, state, kind, expected, sent in FAULTS
+    for provider, words in (
+        expected.items() if isinstance(expected, dict) else [("seedance", expected)]
+    )
 ]
 
 
-@pytest.mark.parametrize(("fault", "state", "words", "sent"), FAULTS, ids=[f[0] for f in FAULTS])
+def history(take: Take) -> str:
+    return "\n".join(event.message for event in take.events.all())
+
+
+@pytest.mark.parametrize(("fault", "provider", "state", "kind", "words", "sent"), FAULT_CASES)
 def test_faults_end_in_the_right_state_and_nothing_is_sent_twice(
-    client, simulator, pipeline_worker, fault, state, words, sent
+    client, simulator, pipeline_worker, fault, provider, state, kind, words, sent
 ):
-    user, shot = make_shot("seedance-1.5-pro")
-    simulator.sim.add_fault("seedance", fault)
+    user, shot = make_shot(MODEL_OF[provider])
+    simulator.sim.add_fault(provider, fault)
     take = final_state(generate(client, user, shot), timeout=120)
     assert take.state == state, (take.error_kind, take.error_message)
-    if state != TakeState.SUCCEEDED:
-        assert take.error_message
-    assert words in take.error_message
-    count = submissions(simulator, "seedance")
+    assert take.error_kind == kind
+    shown = history(take) if state == TakeState.SUCCEEDED else take.error_message
+    assert words and words in shown, shown
+    if state == TakeState.SUCCEEDED:
+        assert take.error_message == ""
+    assert simulator.sim.faults.get(provider) in (None, []), "the fault was never played"
+    count = submissions(simulator, provider)
     assert count <= 1
     if sent is not None:
         assert count == sent
@@ -140,6 +230,9 @@ def test_faults_end_in_the_right_state_and_nothing_is_sent_twice(
     if state in (TakeState.SUCCEEDED, TakeState.RESULT_LOST):
         cost = take.actual_cost if take.actual_cost is not None else take.estimated_cost
         assert take.project.spent == cost
+    else:
+        assert take.project.spent == 0
+    assert books_out_of_balance() == []
 
 
 def test_runway_throttled_waits_then_succeeds(client, simulator, pipeline_worker):

@@ -22,6 +22,7 @@ FAULTS = (
     "busy",  # the account's concurrency limit (Runway THROTTLED, Kling 1303)
     "fail",  # the job ends failed
     "lost_answer",  # the job is created, then the create answers 500 (Kling only)
+    "quota",  # the create is refused: the account is out of credit (each provider's own answer)
 )
 
 

@@ -34,7 +34,15 @@ STATUS = {
     "rejected": "nsfw",
     "canceled": "canceled",
 }
-CREATE_FAULTS = ("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy")
+CREATE_FAULTS = (
+    "rate_limit",
+    "server_error",
+    "unavailable",
+    "timeout",
+    "malformed",
+    "busy",
+    "quota",
+)
 POLL_FAULTS = ("rate_limit", "server_error", "malformed")
 REQUEST_PATH = re.compile(r"^/requests/([^/]+)/(status|cancel)$")
 
@@ -143,6 +151,10 @@ def _fault(fault: str, sim: Simulator) -> Response:
             {"detail": "Too many concurrent requests for this account"},
             headers={"Retry-After": "2"},
         )
+    if fault == "quota":
+        # [V-SDK] higgsfield-js NotEnoughCreditsError: HTTP 403, "Not enough credits"; the body
+        # shape is the FastAPI `detail` the SDKs read [I].
+        return Response(403, {"detail": "Not enough credits"})
     if fault == "server_error":
         return Response(500, {"detail": "Internal Server Error"})
     if fault == "unavailable":

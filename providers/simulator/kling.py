@@ -2,10 +2,10 @@
 
 Same paths, the `{code, message, request_id, data}` envelope on every answer, the documented
 HTTP status + service code pairs (401/100x auth, 400/1201 parameters, 429/1303 concurrency,
-5xx/500x), task objects that go submitted -> processing -> succeed | failed, and moderation the
-way Kling does it after acceptance: `failed` with the reason in task_status_msg. There is no
-cancel endpoint, as in the docs. Where Kling's exact wording is not documented the messages
-below are the docs' own explanations of the code ([I]).
+429/1102 out of credit, 5xx/500x), task objects that go submitted -> processing -> succeed |
+failed, and moderation the way Kling does it after acceptance: `failed` with the reason in
+task_status_msg. There is no cancel endpoint, as in the docs. Where Kling's exact wording is
+not documented the messages below are the docs' own explanations of the code ([I]).
 
 The simulator is deliberately stricter than Kling may be (unknown fields, a `duration` that is
 not a string): anything it accepts the real API documents as valid.
@@ -68,6 +68,9 @@ MESSAGES = {
     1002: "Authorization is invalid",
     1003: "Authorization is not yet valid",
     1004: "Authorization has expired",
+    # 429/1102 is the docs' "resource pack depleted or expired (prepaid)" [V-mirror]; the
+    # message is the one integrations log for it [3P].
+    1102: "Account balance not enough",
     1202: "The requested method is invalid",
     1302: "The API request is too fast, exceeding the platform's rate limit",
     1303: "parallel task over resource pack limit",  # verbatim in the docs
@@ -157,6 +160,7 @@ def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response
             "malformed",
             "busy",
             "lost_answer",
+            "quota",
         ),
     )
     if fault == "rate_limit":
@@ -171,6 +175,8 @@ def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response
         return Response(
             200, b"<html><body>502 Bad Gateway</body></html>", {"Content-Type": "text/html"}
         )
+    if fault == "quota":
+        return error(429, 1102)
     if fault == "busy" or sim.running_count(prefix) >= sim.concurrency:
         return error(429, 1303)
     body = request.json

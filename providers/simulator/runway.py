@@ -3,7 +3,8 @@
 POST /v1/image_to_video | /v1/text_to_video -> {"id"}; GET /v1/tasks/{id} -> the task object
 discriminated on `status`; DELETE /v1/tasks/{id} -> 204 (cancels an unfinished task, deletes a
 finished one). Errors are {"error": ...} ([V] docs) with zod-style `issues` on validation ([3P]).
-Fault "busy" and a full account both give THROTTLED tasks, as Runway does at its concurrency cap.
+Fault "busy" and a full account both give THROTTLED tasks, as Runway does at its concurrency cap;
+fault "quota" is the 400 Runway gives an account without the credits for the task.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ I2V_RATIOS = {
 T2V_RATIOS = {"gen4.5": ("1280:720", "720:1280")}  # gen4_turbo has no text_to_video
 DEFAULT_DURATION = {"gen4_turbo": 10}  # gen4.5 requires one
 DATA_URI_LIMIT = 5 * 1024 * 1024
+# [3P] the wording integrations log for a create the account cannot pay for; there is no
+# dedicated status or code for it, only this 400 ([V] docs: a 400 carries a readable `error`).
+NO_CREDITS = "You do not have enough credits to run this task."
 THROTTLE_STEPS = 2  # how long a throttled task waits for a slot, in simulator steps
 TASK_PATH = re.compile(r"^/v1/tasks/([^/]+)$")
 
@@ -100,7 +104,10 @@ def _create(sim: Simulator, prefix: str, request: Request) -> Response:
     if issues:
         return _invalid(issues)
 
-    late = sim.next_fault(prefix, kinds=("busy", "timeout"))
+    # Credits are checked on a valid body: what a task costs depends on its model and duration.
+    late = sim.next_fault(prefix, kinds=("busy", "timeout", "quota"))
+    if late == "quota":
+        return Response(400, {"error": NO_CREDITS})
     busy = late == "busy" or sim.running_count(prefix) >= sim.concurrency
     job = sim.create_job(prefix, body["model"], body)
     _CREATED_AT[job.id] = (

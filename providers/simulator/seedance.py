@@ -99,6 +99,14 @@ def _fault_response(sim: Simulator, fault: str | None) -> Response | None:
             "The number of in-flight tasks has reached the concurrency limit of your account.",
             "TooManyRequests",
         )
+    if fault == "quota":
+        # [V] Volcengine Ark's public error codes (docs/82379/1299023): an account in arrears.
+        return error(
+            403,
+            "AccountOverdueError",
+            "The request failed because your account has an overdue balance.",
+            "Forbidden",
+        )
     if fault == "server_error":
         return error(
             500,
@@ -191,9 +199,8 @@ def validate(body: Any) -> Response | None:
 
 
 def create(sim: Simulator, prefix: str, request: Request) -> Response:
-    fault = sim.next_fault(
-        prefix, kinds=("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy")
-    )
+    kinds = ("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy", "quota")
+    fault = sim.next_fault(prefix, kinds=kinds)
     answer = _fault_response(sim, fault)
     if answer is not None:
         return answer

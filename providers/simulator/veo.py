@@ -80,9 +80,11 @@ def handle(sim: Simulator, request: Request) -> Response | None:
 
 
 # --- faults ---------------------------------------------------------------------------------
-def create_fault(sim: Simulator, prefix: str) -> Response | None:
-    kinds = ("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy")
+def create_fault(sim: Simulator, prefix: str, project: str = "") -> Response | None:
+    kinds = ("rate_limit", "server_error", "unavailable", "timeout", "malformed", "busy", "quota")
     fault = sim.next_fault(prefix, kinds=kinds)
+    if fault == "quota":
+        return out_of_credit(prefix, project)
     if fault in ("rate_limit", "server_error", "malformed"):
         return status_fault(fault)
     if fault == "unavailable":
@@ -99,6 +101,35 @@ def create_fault(sim: Simulator, prefix: str) -> Response | None:
             details=[{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "30s"}],
         )
     return None
+
+
+def out_of_credit(prefix: str, project: str) -> Response:
+    if prefix == "vertex":
+        # A Cloud project without (or with a closed) billing account: Google's usual 403 with
+        # ErrorInfo BILLING_DISABLED [I, recalled]; Vertex has no prepaid credit to run out of.
+        return google_error(
+            403,
+            "PERMISSION_DENIED",
+            "This API method requires billing to be enabled. Please enable billing on project "
+            f"{project} by visiting https://console.developers.google.com/billing/enable?"
+            f"project={project} then retry.",
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "BILLING_DISABLED",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "aiplatform.googleapis.com"},
+                }
+            ],
+        )
+    # The Gemini API's prepaid billing run dry: a 429 like a rate limit, but no RetryInfo and no
+    # Retry-After, since waiting does not help [3P: the body many integrations log and test].
+    return google_error(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "Your prepayment credits are depleted. Please go to AI Studio at "
+        "https://ai.studio/projects to manage your project and billing.",
+    )
 
 
 def status_fault(fault: str | None) -> Response | None:
@@ -340,7 +371,7 @@ def handle_vertex(sim: Simulator, request: Request) -> Response | None:
             f"models/{model}` not found.",
         )
     if action == "predictLongRunning":
-        fault = create_fault(sim, "vertex")
+        fault = create_fault(sim, "vertex", project)
         if fault:
             return fault
         problem = validate(request.json, vertex=True)

@@ -27,6 +27,7 @@ from providers.core.base import (
     GenerationRequest,
     Progress,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Submitted,
@@ -284,13 +285,29 @@ def retry_delay(raw: Any) -> float | None:
     return None
 
 
+def is_out_of_credit(raw: Any) -> bool:
+    """Money, not a limit that passes: the Gemini API's prepaid credits used up (a 429 worded
+    "Your prepayment credits are depleted" [3P], no RetryInfo), or a Cloud project whose billing
+    is off (ErrorInfo BILLING_DISABLED, Google's usual 403 [I]). A 429 that names a per-minute
+    or per-day quota stays a wait: its message also says "billing details", so the words
+    matched here are the prepaid ones only."""
+    if any(d.get("reason") == "BILLING_DISABLED" for d in _details(raw)):
+        return True
+    error = raw.get("error") if isinstance(raw, dict) else None
+    message = str(error.get("message") or "") if isinstance(error, dict) else ""
+    return "prepayment credits" in message.lower()
+
+
 def refine_error(error: ProviderError) -> ProviderError:
-    """Google answers a bad API key with 400 INVALID_ARGUMENT + reason API_KEY_INVALID."""
+    """Google answers a bad API key with 400 INVALID_ARGUMENT + reason API_KEY_INVALID, and an
+    account out of credit with a 429 or 403 that only its body tells apart."""
     if isinstance(error, Rejected) and any(
         d.get("reason") in ("API_KEY_INVALID", "API_KEY_SERVICE_BLOCKED")
         for d in _details(error.raw)
     ):
         return AuthFailed(error.message, raw=error.raw)
+    if isinstance(error, Transient | AuthFailed) and is_out_of_credit(error.raw):
+        return QuotaExceeded(error.message, raw=error.raw)
     if isinstance(error, Transient) and error.retry_after is None:
         delay = retry_delay(error.raw)
         if delay is not None:

@@ -134,15 +134,13 @@ def test_seed_out_of_range_is_rejected(make_provider, make_request):
         make_provider().submit(make_request(seed=2_000_000))
 
 
-def test_not_enough_credits_is_quota_not_auth(simulator, make_provider, make_request, monkeypatch):
-    import providers.simulator.higgsfield as sim_module
-    from providers.simulator.core import Response
-
-    monkeypatch.setattr(
-        sim_module, "_create", lambda *args: Response(403, {"detail": "Not enough credits"})
-    )
-    with pytest.raises(QuotaExceeded, match="Not enough credits"):
+def test_not_enough_credits_is_quota_not_auth(simulator, make_provider, make_request):
+    # Higgsfield's 403 is about credits, not keys (its SDK's NotEnoughCreditsError).
+    simulator.sim.add_fault("higgsfield", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
         make_provider().submit(make_request())
+    assert caught.value.message == "Higgsfield: Not enough credits (HTTP 403)"
+    assert simulator.sim.submissions == []
 
 
 # --- faults ----------------------------------------------------------------------------------

@@ -103,3 +103,12 @@ def test_sdk_bad_key_and_validation_messages(simulator, hero, client):
     with pytest.raises(HiggsfieldClientError) as caught:
         client.submit("/v1/image2video/dop", {**arguments, "model": "dop-ultra"})
     assert caught.value.args[0][0]["loc"] == ["body", "model"]
+
+
+def test_sdk_reads_the_out_of_credit_answer(simulator, hero, client):
+    arguments = dop_arguments(client, simulator, hero)
+    simulator.sim.add_fault("higgsfield", "quota")
+    with pytest.raises(HiggsfieldClientError) as caught:
+        client.submit("/v1/image2video/dop", arguments)
+    assert caught.value.args == ("Not enough credits",)
+    assert simulator.sim.submissions == []

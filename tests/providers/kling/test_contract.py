@@ -124,6 +124,16 @@ def test_concurrency_answer_matches_the_documented_body(simulator, client):
     assert answer.json()["code"] == 1303 and answer.json()["message"] == example["message"]
 
 
+def test_out_of_credit_answers_429_with_code_1102(simulator, client):
+    simulator.sim.add_fault("kling", "quota")
+    answer = client.post("/v1/videos/text2video", json={"model_name": "kling-v2-6", "prompt": "x"})
+    # The docs' error body has the same three members as the 1303 example.
+    assert answer.status_code == 429
+    assert answer.json().keys() == documented("error_1303_documented.json").keys()
+    assert answer.json()["code"] == 1102
+    assert simulator.sim.jobs == {}
+
+
 @pytest.mark.parametrize(
     "claims, code",
     [

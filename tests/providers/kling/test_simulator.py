@@ -10,6 +10,7 @@ from providers.core.base import (
     AuthFailed,
     InputImage,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Transient,
@@ -187,6 +188,15 @@ def test_busy_is_transient_1303(simulator):
     with pytest.raises(Transient, match="parallel task over resource pack limit") as caught:
         make(simulator).submit(shot())
     assert caught.value.retry_after >= 1.0
+
+
+def test_out_of_credit_is_quota_not_a_wait(simulator):
+    # A 429 like the busy codes, but 1102 means the resource pack is used up: no retry helps.
+    simulator.sim.add_fault("kling", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
+        make(simulator).submit(shot())
+    assert caught.value.message == "Kling: Account balance not enough (code 1102, HTTP 429)"
+    assert simulator.sim.submissions == [] and simulator.sim.jobs == {}
 
 
 def test_real_concurrency_limit_answers_1303(simulator):

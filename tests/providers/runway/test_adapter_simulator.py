@@ -7,6 +7,7 @@ import pytest
 from providers.core.base import (
     AuthFailed,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Transient,
@@ -110,6 +111,17 @@ def test_rate_limit_on_submit_is_transient_with_retry_after(runway, simulator):
     assert caught.value.retry_after == 2.0
     assert "daily generation limit" in caught.value.message
     assert simulator.sim.submissions == []
+
+
+def test_out_of_credits_is_quota_not_a_rejected_input(runway, simulator):
+    # A 400 like bad input: only Runway's words tell that the account cannot pay for it.
+    simulator.sim.add_fault("runway", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
+        runway.submit(generation_request("runway-gen4.5"))
+    assert caught.value.message == (
+        "Runway: You do not have enough credits to run this task. (HTTP 400)"
+    )
+    assert simulator.sim.submissions == [] and simulator.sim.jobs == {}
 
 
 def test_rate_limit_on_poll_is_retried(runway, simulator):

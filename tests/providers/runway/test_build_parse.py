@@ -21,7 +21,7 @@ from providers.runway.contract import (
     parse_status,
     parse_submit,
 )
-from tests.providers.conftest import account, generation_request, make_spec
+from tests.providers.conftest import generation_request, make_spec
 from tests.providers.runway.conftest import with_images
 
 TASK_ID = "17f20503-6c24-4c16-946b-35dbbce2af2f"
@@ -222,17 +222,3 @@ def test_describe_error_reads_runway_validation_issues():
         "Validation of body failed (duration: Too big: expected number to be <=10; "
         "model: invalid_value) (HTTP 400)"
     )
-
-
-def test_out_of_credits_is_a_quota_error():
-    from providers.core.base import QuotaExceeded
-    from providers.runway.adapter import RunwayProvider
-
-    def answer(request):
-        return httpx.Response(
-            400, json={"error": "You do not have enough credits to run this task."}
-        )
-
-    provider = RunwayProvider(account(api_key="key_x"), transport=httpx.MockTransport(answer))
-    with pytest.raises(QuotaExceeded, match="enough credits"):
-        provider.submit(generation_request("runway-gen4.5"))

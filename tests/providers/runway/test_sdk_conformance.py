@@ -112,6 +112,14 @@ def test_sdk_raises_its_own_errors_for_bad_key_and_bad_input(simulator, client):
     assert caught.value.body["issues"][0]["path"] == ["duration"]
 
 
+def test_sdk_reads_the_out_of_credits_answer_as_a_bad_request(simulator, client):
+    simulator.sim.add_fault("runway", "quota")
+    with pytest.raises(runwayml.BadRequestError) as caught:
+        client.text_to_video.create(model="gen4.5", prompt_text="x", ratio="1280:720", duration=5)
+    assert caught.value.body == {"error": "You do not have enough credits to run this task."}
+    assert simulator.sim.submissions == []
+
+
 def test_sdk_reads_its_own_environment_variables(simulator, monkeypatch):
     # The SDK's own names; the studio recommends RUNWAY_API_KEY and passes the key explicitly.
     monkeypatch.setenv("RUNWAYML_API_SECRET", simulator.sim.credentials["runway"])

@@ -49,6 +49,18 @@ def test_image_urls_must_be_https_on_a_domain(simulator):
         ]
 
 
+def test_out_of_credits_is_a_400_once_the_body_is_valid(simulator):
+    # What a task costs depends on its body, so credits are checked after validation [I].
+    simulator.sim.add_fault("runway", "quota")
+    url = simulator.base_url("runway") + "/v1/text_to_video"
+    invalid = httpx.post(url, json={**BODY, "duration": 12}, headers=headers(simulator))
+    assert invalid.json()["error"] == "Validation of body failed"
+    answer = httpx.post(url, json=BODY, headers=headers(simulator))
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "You do not have enough credits to run this task."}
+    assert simulator.sim.jobs == {} and simulator.sim.faults["runway"] == []
+
+
 def test_deleting_a_finished_task_deletes_it_and_its_output(simulator, runway):
     base = simulator.base_url("runway")
     task_id = httpx.post(base + "/v1/text_to_video", json=BODY, headers=headers(simulator)).json()[

@@ -8,6 +8,7 @@ from providers.core.base import (
     FINISHED_STATES,
     AuthFailed,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Transient,
@@ -206,24 +207,13 @@ def test_unknown_task_is_rejected_not_queued(provider):
         provider.poll("cgt-nope")
 
 
-def test_overdue_account_is_quota_not_auth():
-    import httpx
-
-    from providers.core.base import QuotaExceeded
-
-    def overdue(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            403,
-            json={
-                "error": {
-                    "code": "AccountOverdueError",
-                    "message": "Your account is overdue.",
-                    "param": "",
-                    "type": "Forbidden",
-                }
-            },
-        )
-
-    provider = SeedanceProvider(account(api_key=KEY), transport=httpx.MockTransport(overdue))
-    with pytest.raises(QuotaExceeded, match="overdue"):
+def test_overdue_account_is_quota_not_auth(provider, simulator):
+    # A 403 like a refused key; ModelArk's code says it is the account's money.
+    simulator.sim.add_fault("seedance", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
         provider.submit(shot())
+    assert caught.value.message.startswith(
+        "Seedance: The request failed because your account has an overdue balance. Request id: "
+    )
+    assert caught.value.message.endswith("(AccountOverdueError, HTTP 403)")
+    assert simulator.sim.submissions == []

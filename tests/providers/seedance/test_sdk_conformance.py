@@ -81,3 +81,13 @@ def test_sdk_raises_its_own_errors_on_modelark_error_bodies(simulator):
             model="seedance-1-5-pro-251215", content=[{"type": "text", "text": "x"}], duration=30
         )
     assert caught.value.param == "duration"
+
+
+def test_sdk_reads_the_overdue_account_answer_as_its_own_permission_error(client, simulator):
+    simulator.sim.add_fault("seedance", "quota")
+    with pytest.raises(ark._exceptions.ArkPermissionDeniedError) as caught:
+        client.content_generation.tasks.create(
+            model="seedance-1-5-pro-251215", content=[{"type": "text", "text": "x"}], duration=5
+        )
+    assert caught.value.code == "AccountOverdueError"
+    assert simulator.sim.submissions == []

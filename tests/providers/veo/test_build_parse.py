@@ -7,13 +7,22 @@ import base64
 
 import pytest
 
-from providers.core.base import ProviderError, Rejected, State, UnknownOutcome
+from providers.core.base import (
+    AuthFailed,
+    ProviderError,
+    QuotaExceeded,
+    Rejected,
+    State,
+    Transient,
+    UnknownOutcome,
+)
 from providers.veo.contract import (
     INLINE_RESULT,
     build_gemini_submit,
     build_vertex_submit,
     parse_status,
     parse_submit,
+    refine_error,
     vertex_poll_request,
 )
 from tests.providers.conftest import generation_request
@@ -224,3 +233,30 @@ def test_an_unknown_shape_is_an_error_with_the_raw_payload_never_queued(payload)
     with pytest.raises(ProviderError) as caught:
         parse_status(payload)
     assert caught.value.raw == payload
+
+
+# A per-day quota as the Gemini API words it [3P: bodies logged by many clients]: it also says
+# "billing details", yet it resets, so it stays a wait; the simulator plays only its own faults.
+DAILY_QUOTA = {
+    "error": {
+        "code": 429,
+        "message": "You exceeded your current quota, please check your plan and billing details.",
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel"}],
+            },
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "39043s"},
+        ],
+    }
+}
+
+
+def test_a_quota_that_resets_stays_a_wait_and_money_does_not():
+    waiting = refine_error(Transient("Veo: quota", raw=DAILY_QUOTA))
+    assert type(waiting) is Transient and waiting.retry_after == 39043.0
+    depleted = {"error": {"code": 429, "message": "Your prepayment credits are depleted."}}
+    assert type(refine_error(Transient("Veo: credits", raw=depleted))) is QuotaExceeded
+    key = {"error": {"code": 403, "status": "PERMISSION_DENIED", "message": "denied"}}
+    assert type(refine_error(AuthFailed("Veo: denied", raw=key))) is AuthFailed

@@ -10,6 +10,7 @@ from providers.core.base import (
     AuthFailed,
     CancelPolicy,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Transient,
@@ -107,6 +108,19 @@ def test_rate_limit_on_submit_is_transient_with_retry_after(gemini, simulator):
     with pytest.raises(Transient) as caught:
         gemini.submit(veo_request())
     assert caught.value.retry_after == 2.0
+    assert simulator.sim.submissions == []
+
+
+def test_prepaid_credits_used_up_is_quota_not_a_wait(gemini, simulator):
+    # The same 429 RESOURCE_EXHAUSTED as a rate limit, with no delay to wait: the words tell.
+    simulator.sim.add_fault("gemini", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
+        gemini.submit(veo_request())
+    assert caught.value.message.startswith(
+        "Veo (Gemini API): Your prepayment credits are depleted. Please go to AI Studio"
+    )
+    assert caught.value.message.endswith("(RESOURCE_EXHAUSTED)")
+    assert caught.value.raw["error"]["code"] == 429
     assert simulator.sim.submissions == []
 
 

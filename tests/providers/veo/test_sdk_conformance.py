@@ -169,6 +169,31 @@ def test_vertex_mode_sdk_sees_the_safety_filter(simulator, sa_info):
     assert not operation.response.generated_videos
 
 
+def test_vertex_mode_sdk_reads_billing_disabled_as_a_client_error(simulator, sa_info):
+    from google import genai
+    from google.genai import errors, types
+    from google.oauth2 import service_account
+
+    credentials = service_account.Credentials.from_service_account_info(
+        sa_info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
+    )
+    client = genai.Client(
+        vertexai=True,
+        project="sim-project",
+        location="us-central1",
+        credentials=credentials,
+        http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
+    )
+    simulator.sim.add_fault("vertex", "quota")
+    with pytest.raises(errors.ClientError) as caught:
+        client.models.generate_videos(
+            model="veo-3.1-fast-generate-preview", source=types.GenerateVideosSource(prompt="x")
+        )
+    assert caught.value.code == 403 and caught.value.status == "PERMISSION_DENIED"
+    assert caught.value.details["error"]["details"][0]["reason"] == "BILLING_DISABLED"
+    assert simulator.sim.submissions == []
+
+
 def finished(client, operation, *, limit: float = 20):
     """Poll the SDK's operation until done; a simulator that never finishes fails, not hangs."""
     deadline = time.monotonic() + limit

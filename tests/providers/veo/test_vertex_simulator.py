@@ -8,6 +8,7 @@ import pytest
 from providers.core.base import (
     AuthFailed,
     ProviderError,
+    QuotaExceeded,
     Rejected,
     State,
     Transient,
@@ -134,6 +135,19 @@ def test_faults(vertex, simulator):
     simulator.sim.add_fault("vertex", "rate_limit")
     simulator.sim.add_fault("vertex", "server_error")
     assert wait(vertex, remote_id).state is State.SUCCEEDED
+
+
+def test_billing_disabled_is_quota_not_auth(vertex, simulator):
+    # A 403 like a refused token; ErrorInfo BILLING_DISABLED says it is the project's money.
+    simulator.sim.add_fault("vertex", "quota")
+    with pytest.raises(QuotaExceeded) as caught:
+        vertex.submit(veo_request())
+    assert caught.value.message.startswith(
+        "Veo (Vertex AI): This API method requires billing to be enabled. Please enable billing "
+        "on project sim-project"
+    )
+    assert caught.value.message.endswith("(PERMISSION_DENIED)")
+    assert simulator.sim.submissions == []
 
 
 def test_moderation_and_failure(vertex, simulator):
