@@ -60,6 +60,25 @@ def test_the_card_answers_from_the_database_only(
     assert "Generating" in html and 'value="40"' in html
 
 
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("quota", "out of credit or over its quota, so nothing was made and nothing was charged"),
+        ("auth", "did not accept the studio's key, so nothing was made and nothing was charged"),
+    ],
+)
+def test_a_take_the_provider_refused_for_the_account_says_what_to_do(
+    client, viewer, project, shot, kind, words
+):
+    message = "Kling: Account balance not enough (code 1102, HTTP 429)"
+    take = make_take(shot, state=TakeState.FAILED, error_kind=kind, error_message=message)
+    client.force_login(viewer)
+    response = client.get(reverse("projects:take-card", args=[project.pk, take.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and words in html
+
+
 def test_cancel_through_htmx_returns_the_card(client, editor, project, shot):
     take = make_take(shot, state=TakeState.QUEUED)
     client.force_login(editor)
