@@ -16,6 +16,23 @@
   document.addEventListener("DOMContentLoaded", () => {
     const [lead, ...rest] = videos();
     if (!lead) return;
+    // One position for all takes: dragging it (or arrow keys on it) moves every video there.
+    const scrub = document.getElementById("compare-scrub");
+    const at = document.getElementById("compare-at");
+    const show = () => {
+      if (scrub) scrub.value = lead.currentTime;
+      if (at) at.textContent = lead.currentTime.toFixed(1) + " s";
+    };
+    const measure = () => { if (scrub && isFinite(lead.duration)) scrub.max = lead.duration; };
+    lead.addEventListener("loadedmetadata", measure);
+    measure();
+    if (scrub) {
+      scrub.addEventListener("input", () => {
+        for (const video of videos()) video.currentTime = Number(scrub.value);
+      });
+    }
+    lead.addEventListener("timeupdate", show);
+    lead.addEventListener("seeked", show);
     lead.addEventListener("seeked", () => rest.forEach((video) => { video.currentTime = lead.currentTime; }));
     lead.addEventListener("timeupdate", () => {
       // Nudge followers that drift more than a frame and a half behind or ahead.

@@ -1,5 +1,6 @@
 """Comparing takes side by side in Chromium: two real H.264 takes play, seek and pause together
-(static/js/sync-play.js, the first take leads), and the one circled there is the storyboard's."""
+(static/js/sync-play.js, the first take leads), a shared position moves both, and the one
+circled there is the storyboard's."""
 
 from pathlib import Path
 
@@ -123,6 +124,23 @@ def test_two_takes_play_in_sync_and_circling_one_updates_the_storyboard(page, sh
     wait_playing_together(page, 0.2)
     lead, follower = state(page)
     assert lead["at"] < 4 and follower["at"] < 4, (lead, follower)
+
+    # The shared position: keys on it move both takes there, and it follows the playing lead.
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_function(f"() => {VIDEOS}.every((v) => v.paused)")
+    scrub = page.get_by_label("Position")
+    expect(scrub).to_have_attribute("max", str(CLIP_SECONDS))
+    scrub.focus()
+    page.keyboard.press("Home")
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"() => {VIDEOS}.every((v) => Math.abs(v.currentTime - 3) < 0.05 && !v.seeking)"
+    )
+    expect(page.locator("#compare-at")).to_have_text("3.0 s")
+    page.get_by_role("button", name="Play all together").click()
+    wait_playing_together(page, 3.5)
+    page.wait_for_function("() => Number(document.getElementById('compare-scrub').value) > 3.5")
 
     # Circle take 2 from here: the circle leaves take 1, and the page stays on the comparison.
     expect(page.get_by_role("button", name="Uncircle take 1")).to_be_visible()
