@@ -23,6 +23,7 @@ from projects.pipeline.webhooks import webhook_token
 from projects.registry import provider_by_slug, provider_config
 from studio.models import ProviderAccount
 from tests.factories import UserFactory
+from tests.support.leash import Leashed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -230,7 +231,8 @@ def test_gunicorns_access_log_never_shows_the_token(shot, tmp_path):
     }
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
-        process = subprocess.Popen(
+        # On a leash (tests/support/leash.py): gunicorn and its workers end with this process.
+        process = Leashed(
             [
                 sys.executable,
                 "-m",
@@ -258,8 +260,7 @@ def test_gunicorns_access_log_never_shows_the_token(shot, tmp_path):
             response = httpx.post(url, content=b"{", timeout=10)  # logged by django.request too
             assert response.status_code == 400
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            process.stop(grace=30)  # SIGTERM first: gunicorn writes out its access log
     logged = log.read_text()
     assert '"POST /hooks/seedance/[redacted]/ HTTP/1.1" 204' in logged
     assert "Bad Request: /hooks/seedance/[redacted]/" in logged

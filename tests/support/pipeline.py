@@ -6,6 +6,8 @@ each test, and `pipeline_worker` is one worker (tests/support/workers.py SHARED)
 at the session's test database and at one media folder for the session. A test that needs a
 worker of its own (killed, or with other settings) starts one with celery_worker(), which stops
 the shared one first; and the shared one is stopped before any test that did not ask for it.
+Like every worker a test starts, it is on a leash (tests/support/leash.py): should this process
+die before any of that runs, the worker dies with it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+
+from tests.support.leash import Leashed
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # What a test's worker does sooner than production (studio/settings_test.py): the simulator's
@@ -77,34 +78,28 @@ def _start(
         **(env or {}),
     }
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115
-    # Its own session, so a test can SIGKILL the whole worker (main process and children).
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=full_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # Its own process group, on a leash (tests/support/leash.py): the whole worker (main
+    # process, pool, beat) ends with this pytest process even when nothing here gets to run.
+    process = Leashed(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield {"queue": queue, "hostname": hostname, "process": process}
     finally:
-        stop(process)
-        log.close()
+        try:
+            stop(process)
+        finally:
+            log.close()
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the worker for good: SIGKILL to its whole session (main process, pool, beat).
+def stop(process: Leashed) -> None:
+    """Stop the worker for good: SIGKILL to its whole process group (main process, pool, beat),
+    and wait until none of it runs.
 
     Not a warm shutdown: Celery's, with beat embedded, took 5 to 20 s here (it respawns the
     pool children a group SIGTERM ends, then waits on beat), per worker, and no test reads
     anything from it. Waiting lives in the database, so a take is never left to a message a
     stopped worker held; a test that needs a crash at a chosen moment calls kill_hard().
     """
-    # Even if the main process is gone already: no child of its session may outlive it.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    process.stop()
     _wait_for_worker_sessions_to_end()
 
 
@@ -128,7 +123,7 @@ def _wait_for_worker_sessions_to_end(timeout: float = 10.0) -> None:
             time.sleep(0.05)
 
 
-def kill_hard(process: subprocess.Popen) -> None:
+def kill_hard(process: Leashed) -> None:
     """SIGKILL the worker and its children at once: no warm shutdown, no acks, no cleanup."""
     stop(process)
 

@@ -264,17 +264,6 @@ def test_download_stops_at_max_bytes(provider, tmp_path):
     assert provider.download(f"file://{out}", str(destination), max_bytes=5000) == 5000
 
 
-def test_default_enqueue_sends_the_render_task_to_the_render_queue(tmp_path, monkeypatch):
-    sent = []
-    monkeypatch.setattr(render_job, "apply_async", lambda **kw: sent.append(kw))
-    provider = PrevizProvider(account(jobs_dir=str(tmp_path / "jobs"), render_queue="render-q"))
-
-    provider.submit(request_for())
-
-    assert sent == [{"args": ["take-5", provider.jobs_dir], "queue": "render-q"}]
-    assert render_job.name == "providers.previz.render"
-
-
 def test_enqueue_failure_is_transient_and_submit_can_be_retried(tmp_path):
     def broken(job_id):
         raise ConnectionError("broker down")
