@@ -39,6 +39,9 @@ def needs_committed_data(item: pytest.Item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
     return bool(
         (marker and marker.kwargs.get("transaction"))
+        # Tests that start worker processes mostly wait: they go with the committed part, which
+        # fills the gaps, even when they need no database (tests/test_no_worker_left_behind.py).
+        or item.get_closest_marker("services")
         or {"transactional_db", "live_server", "django_db_reset_sequences"} & names
     )
 
