@@ -17,6 +17,7 @@ from providers.design.compile import compile_shot
 from providers.design.preflight import FIELDS, check_shot, utf16_len
 from providers.kling.capabilities import KLING_CAMERA_CONTROL
 from providers.runway.prompt import RUNWAY_RATIOS
+from tests.providers.conftest import make_spec
 
 MODELS = [
     *CAPABILITIES.values(),
@@ -185,19 +186,10 @@ def test_a_shot_without_messages_compiles_to_an_accepted_request(caps):
 
 
 def plain_shot(caps: Capabilities) -> ShotSpec:
-    """The shot a filmmaker starts with: a subject, an action, a hero frame, nothing exotic."""
-    ratio = (caps.text_to_video_ratios or caps.aspect_ratios)[0]
-    return ShotSpec(
-        label="1A",
-        subject="A lighthouse keeper",
-        action="climbs the spiral stairs with a storm lantern",
-        context="inside the lighthouse at night",
-        style="35mm film, warm practical light",
-        shot_size="",
-        camera_angle="",
-        lens_mm=None,
+    """The shot a filmmaker starts with (make_spec), fitted to what `caps` makes."""
+    return make_spec(
         duration_seconds=caps.durations[-1],
-        aspect_ratio=ratio,
+        aspect_ratio=(caps.text_to_video_ratios or caps.aspect_ratios)[0],
         resolution=caps.resolutions[0],
         camera=CameraMove(tilt=3) if caps.camera.style == SINGLE_AXIS else CameraMove(),
         has_hero_frame=caps.first_frame,

@@ -106,7 +106,9 @@ def test_gemini_api_mode_is_refused_by_google_genai_3(simulator):
     assert simulator.sim.submissions == []
 
 
-def test_vertex_mode_with_google_genai(simulator, sa_info, tmp_path):
+@pytest.fixture
+def vertex_client(simulator, sa_info):
+    """google-genai in Vertex AI mode, with the simulator's service account, against it."""
     from google import genai
     from google.genai import types
     from google.oauth2 import service_account
@@ -121,6 +123,13 @@ def test_vertex_mode_with_google_genai(simulator, sa_info, tmp_path):
         credentials=credentials,
         http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
     )
+    return client
+
+
+def test_vertex_mode_with_google_genai(simulator, vertex_client, tmp_path):
+    from google.genai import types
+
+    client = vertex_client
     operation = client.models.generate_videos(
         model="veo-3.1-generate-preview",
         source=types.GenerateVideosSource(prompt="A lone hiker walks to the canyon edge."),
@@ -144,21 +153,10 @@ def test_vertex_mode_with_google_genai(simulator, sa_info, tmp_path):
     assert body["parameters"]["generateAudio"] is True
 
 
-def test_vertex_mode_sdk_sees_the_safety_filter(simulator, sa_info):
-    from google import genai
+def test_vertex_mode_sdk_sees_the_safety_filter(simulator, vertex_client):
     from google.genai import types
-    from google.oauth2 import service_account
 
-    credentials = service_account.Credentials.from_service_account_info(
-        sa_info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
-    )
-    client = genai.Client(
-        vertexai=True,
-        project="sim-project",
-        location="us-central1",
-        credentials=credentials,
-        http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
-    )
+    client = vertex_client
     simulator.sim.add_fault("vertex", "moderation")
     operation = client.models.generate_videos(
         model="veo-3.1-fast-generate-preview",
@@ -169,21 +167,10 @@ def test_vertex_mode_sdk_sees_the_safety_filter(simulator, sa_info):
     assert not operation.response.generated_videos
 
 
-def test_vertex_mode_sdk_reads_billing_disabled_as_a_client_error(simulator, sa_info):
-    from google import genai
+def test_vertex_mode_sdk_reads_billing_disabled_as_a_client_error(simulator, vertex_client):
     from google.genai import errors, types
-    from google.oauth2 import service_account
 
-    credentials = service_account.Credentials.from_service_account_info(
-        sa_info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
-    )
-    client = genai.Client(
-        vertexai=True,
-        project="sim-project",
-        location="us-central1",
-        credentials=credentials,
-        http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
-    )
+    client = vertex_client
     simulator.sim.add_fault("vertex", "quota")
     with pytest.raises(errors.ClientError) as caught:
         client.models.generate_videos(
