@@ -20,7 +20,7 @@ from .film import (
 )
 from .money import LEDGER_AMOUNT, LedgerEntry, LedgerKind, MemberSpend, ProviderSpend, RateCard
 from .states import FINISHED_TAKE_STATES, TakeState
-from .takes import Take, TakeEvent, TakeQuerySet
+from .takes import Take, TakeEvent, TakeKind, TakeQuerySet
 
 __all__ = [
     "CAMERA_VALIDATORS",
@@ -43,6 +43,7 @@ __all__ = [
     "ShotStatus",
     "Take",
     "TakeEvent",
+    "TakeKind",
     "TakeQuerySet",
     "TakeState",
     "TeamPreset",

@@ -31,6 +31,11 @@ class TakeQuerySet(models.QuerySet):
         )
 
 
+class TakeKind(models.TextChoices):
+    VIDEO = "video", "Video"
+    FRAME = "frame", "Hero frame candidate"
+
+
 class Take(models.Model):
     """One generation of a shot, with everything needed to reproduce and audit it."""
 
@@ -48,6 +53,16 @@ class Take(models.Model):
         related_name="promotions",
         help_text="The draft this final render was made from.",
     )
+    extends = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        help_text="The take this one continues (scene extension).",
+    )
+    # A video take makes a clip; a frame take makes a still that can become the hero frame.
+    kind = models.CharField(max_length=8, choices=TakeKind.choices, default=TakeKind.VIDEO)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -99,6 +114,7 @@ class Take(models.Model):
     actual_cost = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
 
     video = models.FileField(upload_to=media_path, blank=True)
+    still = models.ImageField(upload_to=media_path, blank=True)  # a frame take's image
     poster = models.ImageField(upload_to=media_path, blank=True)
     thumbnail = models.ImageField(upload_to=media_path, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)

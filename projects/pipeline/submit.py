@@ -25,6 +25,7 @@ from projects.services.take_states import move
 from projects.services.work import enqueue_follow
 from providers.core.base import (
     AuthFailed,
+    ModelRetired,
     ProviderError,
     QuotaExceeded,
     Rejected,
@@ -88,7 +89,7 @@ def take_submit(take_id: int) -> None:
             submitted = provider.submit(request)
     except Transient as error:
         _submit_later(take, error)
-    except (Rejected, AuthFailed, QuotaExceeded, ProviderUnavailable) as error:
+    except (Rejected, AuthFailed, QuotaExceeded, ModelRetired, ProviderUnavailable) as error:
         final = TakeState.REJECTED if isinstance(error, Rejected) else TakeState.FAILED
         move(take_id, TakeState.SUBMITTING, final, **error_fields(error))
     except Exception as error:

@@ -24,6 +24,19 @@ class InputImage:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """A request that carries on from an earlier job of the same provider instead of sending
+    its inputs again: Veo scene extension ("extend"), or a Seedance final made from its draft
+    task ("final_from_draft")."""
+
+    kind: str  # "extend" | "final_from_draft"
+    remote_id: str  # the earlier job's id at the provider
+    result_url: str = ""  # the earlier job's result link, as the provider gave it
+    video_path: str = ""  # a local copy of the earlier result, for APIs that want the bytes
+    duration_seconds: float | None = None  # the earlier result's length
+
+
+@dataclass(frozen=True)
 class GenerationRequest:
     take_id: int  # ours, for labels and file names; never an idempotency key (see request_key)
     model: str  # catalog slug
@@ -35,13 +48,7 @@ class GenerationRequest:
     # A random UUID per take: the idempotency key / external id where an API takes one, and
     # what `lookup` finds a job by. Unique across studios sharing one provider account.
     request_key: str = ""
-
-
-@dataclass(frozen=True)
-class Submitted:
-    remote_id: str
-    raw_status: str = ""
-    cost: Decimal | None = None
+    continues: Continuation | None = None  # set when this take continues an earlier one
 
 
 class State(enum.StrEnum):
@@ -66,6 +73,28 @@ class Progress:
     cost: Decimal | None = None
     poll_after: float = 5.0  # seconds until it is worth asking again
     raw: dict[str, Any] = field(default_factory=dict)
+    # A result the API answered with in its body (a still from a synchronous image API); the
+    # pipeline stores it at once, since there is no link to fetch it from later.
+    inline_result: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    remote_id: str
+    raw_status: str = ""
+    cost: Decimal | None = None
+    # Synchronous APIs (most image models) answer with the finished result: the pipeline
+    # moves the take on from this instead of polling.
+    finished: Progress | None = None
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What a free call to the provider showed, in plain words for staff."""
+
+    ok: bool
+    message: str  # "Connected: 12 models on this account." / "The key was refused: ..."
+    models: tuple[str, ...] = ()  # API model ids the account can use, when the API lists them
 
 
 class ProviderError(Exception):
@@ -100,6 +129,13 @@ class QuotaExceeded(ProviderError):
     kind = "quota"
 
 
+class ModelRetired(ProviderError):
+    """The provider says this model no longer exists or this account cannot use it: not a
+    judgement on the shot. Nothing was made or billed; switching model is the way on."""
+
+    kind = "model_retired"
+
+
 class UnknownOutcome(ProviderError):
     """The request may or may not have been accepted (timeout after sending, malformed reply)."""
 
@@ -131,6 +167,9 @@ class VideoProvider(Protocol):
 
     def download(self, url: str, destination: str, *, max_bytes: int) -> int:
         """Stream the result to `destination`; return the byte count."""
+
+    def check_connection(self) -> ConnectionCheck:
+        """A free call that says whether the keys work and which models the account has."""
 
     # Optional: providers that can find a job by our own `request.request_key` define
     #     def lookup(self, request: GenerationRequest) -> Submitted | None

@@ -8,6 +8,7 @@ confidence for that value.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from providers.core.catalog import ASPECT_RATIOS, DIALOGUE_LANGUAGES
@@ -36,6 +37,19 @@ class CameraSupport:
 
 
 PROMPT_CAMERA = CameraSupport(style=PROMPT)
+
+# Where a model is in its life at the provider.
+AVAILABLE = "available"
+DEPRECATED = "deprecated"  # still served, with a shutdown date: shots get a pre-flight warning
+RETIRED = "retired"  # no longer served: refused before any money is held
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    status: str = AVAILABLE
+    retires_on: datetime.date | None = None  # the announced shutdown (DEPRECATED/RETIRED)
+    replacement: str = ""  # the catalog slug to switch to, "" when there is none
+    source: str = ""  # where the date was announced, with its confidence tag
 
 
 @dataclass(frozen=True)
@@ -72,8 +86,25 @@ class Capabilities:
     voice_sample: bool = False
     prompt_max_chars: int | None = None  # None = no documented limit
     prompt_required: bool = True
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
     notes: tuple[str, ...] = field(default=())
 
     @property
     def seed(self) -> bool:
         return self.seed_range is not None
+
+
+@dataclass(frozen=True)
+class StillCapabilities:
+    """An image model that makes hero-frame candidates (the guide's Hero Frame First)."""
+
+    slug: str
+    name: str
+    provider: str  # the provider account (capabilities.provider slugs) whose keys it uses
+    api_model: str
+    aspect_ratios: tuple[str, ...]
+    resolutions: tuple[str, ...]  # the provider's own words ("1K", "2K", "1080p"...)
+    max_references: int = 0  # reference images it can take (characters, locations, looks)
+    prompt_max_chars: int | None = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    notes: tuple[str, ...] = field(default=())

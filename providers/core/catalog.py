@@ -22,6 +22,16 @@ VIDEO_MODELS: list[tuple[str, str]] = [
 ]
 DEFAULT_MODEL = "previz"
 
+# Image models that make hero-frame candidates (providers/stills.py has what each accepts).
+# Slugs are stored on takes: never rename one without a data migration.
+STILL_MODELS: list[tuple[str, str]] = [
+    ("previz-still", "Previz still (local, free)"),
+    ("nano-banana-pro", "Nano Banana Pro (Gemini 3 Pro Image)"),
+    ("seedream-4.5", "Seedream 4.5"),
+    ("runway-gen4-image", "Runway Gen-4 Image"),
+    ("higgsfield-soul", "Higgsfield Soul"),
+]
+
 # Provider accounts (capabilities.provider slugs) as filmmakers call them.
 PROVIDER_NAMES: dict[str, str] = {
     "previz": "Previz",
