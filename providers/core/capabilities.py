@@ -86,6 +86,15 @@ class Capabilities:
     voice_sample: bool = False
     prompt_max_chars: int | None = None  # None = no documented limit
     prompt_required: bool = True
+    # Scene extension (Veo 3.1): seconds one "Extend" adds, and the longest clip it can reach;
+    # 0 = the model cannot continue a clip it made.
+    extend_seconds: int = 0
+    extend_max_total_seconds: int = 0
+    # A cheap draft that a final can be made from without sending the inputs again (Seedance).
+    draft_mode: bool = False
+    # Served through an aggregator's catalogue (Higgsfield GET /models): the id the account's
+    # catalogue lists; the model is offered only when the account has it. "" = not catalogued.
+    catalogue_id: str = ""
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     notes: tuple[str, ...] = field(default=())
 
