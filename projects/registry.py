@@ -16,11 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from providers.capabilities import CAPABILITIES
 from providers.core.base import CancelPolicy, VideoProvider
 from providers.core.config import ProviderConfig
 from providers.core.http import loopback_origin
+from providers.design.preflight import gone_message, retired_reason
 from studio.models import UNREADABLE_KEYS, ProviderAccount
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,11 @@ def provider_for_model(model: str) -> VideoProvider:
     capabilities = CAPABILITIES.get(model)
     if capabilities is None:
         raise ProviderUnavailable(f"“{model}” is not a model this studio knows.")
+    # Before the keys: a retired model cannot run whatever account it is on, and nothing may
+    # be held for it (services.takes asks here before any money moves).
+    retired = model_retired_reason(model)
+    if retired:
+        raise ProviderUnavailable(retired)
     if capabilities.provider not in settings.VIDEO_PROVIDERS:
         raise ProviderUnavailable(
             f"{capabilities.name} is not connected in this studio yet: "
@@ -126,7 +133,47 @@ def provider_for_model(model: str) -> VideoProvider:
     if not usable:
         reason = unreadable_keys_reason(capabilities.provider) or reason
         raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
+    # Some accounts serve only part of their provider's models: Kling 3.0 takes another key
+    # than 2.6; the Gemini API no longer serves Veo's preview ids. Asked before money is held.
+    model_availability = getattr(provider, "model_availability", None)
+    if model_availability is not None:
+        usable, reason = model_availability(model)
+        if not usable:
+            raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
+    # A model served from an aggregator's catalogue: offered only while the account's
+    # catalogue lists it. The adapter caches the catalogue (minutes) and says nothing when it
+    # cannot read it, so a flaky catalogue never blocks a take the submit could still make.
+    in_catalogue = getattr(provider, "catalogue_availability", None)
+    if capabilities.catalogue_id and in_catalogue is not None:
+        usable, reason = in_catalogue(capabilities)
+        if not usable:
+            raise ProviderUnavailable(f"{capabilities.name} is unavailable: {reason}")
     return provider
+
+
+def model_retired_reason(model: str) -> str:
+    """Why `model` can no longer be generated (retired, or past its shutdown date), "" if it
+    still runs. Dates are the studio's own calendar day."""
+    if model not in CAPABILITIES:
+        return ""
+    return retired_reason(model, today=timezone.localdate())
+
+
+def model_gone_take_message(model: str, said: str = "") -> str:
+    """A take's error message when the provider answered ModelRetired for `model`."""
+    if model not in CAPABILITIES:
+        return said or "The provider no longer serves this model: choose another one."
+    return gone_message(model, said)
+
+
+def model_runnable(model: str) -> bool:
+    """Whether a take of `model` could be asked for now: known, not retired, its provider set
+    up here and its keys present. For offers (the recommender): never raises."""
+    try:
+        provider_for_model(model)
+    except ProviderUnavailable:
+        return False
+    return True
 
 
 def provider_class(slug: str) -> type | None:

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .ids import IdConverter
-from .views import dashboard, design, projects, shots, storyboard, takes
+from .views import continuations, dashboard, design, frames, projects, shots, storyboard, takes
 
 app_name = "projects"
 # Ids in URLs are 64-bit: a longer number is a 404, not an overflow in the database driver.
@@ -34,10 +34,18 @@ urlpatterns = [
     path(P + "shots/<id:shot_id>/model/", design.shot_use_model, name="shot-use-model"),
     path(P + "shots/<id:shot_id>/preset/", design.shot_apply_preset, name="shot-apply-preset"),
     path(P + "shots/<id:shot_id>/presets/new/", design.team_preset_create, name="preset-create"),
+    path(P + "shots/<id:shot_id>/frames/", frames.frames, name="frames"),
+    path(P + "shots/<id:shot_id>/frames/list/", frames.frames_candidates, name="frames-candidates"),
+    path(P + "shots/<id:shot_id>/frames/new/", frames.frames_create, name="frames-create"),
+    path(P + "frames/<id:take_id>/use/", frames.frame_use, name="frame-use"),
+    path(P + "frames/<id:take_id>/still.jpg", frames.frame_still, name="frame-still"),
     path(P + "shots/<id:shot_id>/takes/new/", takes.take_create, name="take-create"),
+    path(P + "shots/<id:shot_id>/takes/draft/", continuations.take_draft, name="take-draft"),
     path(P + "shots/<id:shot_id>/takes/compare/", takes.takes_compare, name="takes-compare"),
     path(P + "takes/<id:take_id>/", takes.take_card, name="take-card"),
     path(P + "takes/<id:take_id>/refund/", takes.take_refund, name="take-refund"),
+    # Before take-action, whose <str:action> would take "extend" for itself.
+    path(P + "takes/<id:take_id>/extend/", continuations.take_extend, name="take-extend"),
     path(
         P + "takes/<id:take_id>/<str:action>/",
         takes.take_action,

@@ -13,6 +13,7 @@ from providers.capabilities import CAPABILITIES
 from providers.core.prices import (
     ANY,
     CENT,
+    PER_IMAGE,
     PER_MILLION_TOKENS,
     PER_SECOND,
     Quote,
@@ -26,11 +27,13 @@ from providers.previz.prices import RATE_CARDS as PREVIZ
 from providers.runway.prices import RATE_CARDS as RUNWAY
 from providers.seedance.prices import RATE_CARDS as SEEDANCE
 from providers.seedance.prices import seedance_tokens
+from providers.stills import STILL_CAPABILITIES, STILL_RATE_CARDS
 from providers.veo.prices import RATE_CARDS as VEO
 
-# Runway bills API credits at $0.01 each (§2.8); Seedance bills tokens (§4.6). Kling (units per
-# task) and Higgsfield (credits) publish no amounts we could verify, so they are left unpriced
-# on purpose: staff add a rate card once they know their account's price.
+# Runway bills API credits at $0.01 each (§2.8); Seedance bills tokens (§4.6); Kling 3.0 bills
+# USD per second (§3.11). Kling 2.6 (units per task) and Higgsfield (credits) publish no amounts
+# we could verify, so they are left unpriced on purpose: staff add a rate card once they know
+# their account's price.
 RATE_CARDS: tuple[Rate, ...] = (*PREVIZ, *VEO, *KLING, *RUNWAY, *SEEDANCE, *HIGGSFIELD)
 
 
@@ -69,4 +72,27 @@ def quote(model: str, spec: ShotSpec, rates: tuple[Rate, ...] | list[Rate] = RAT
     amount = (quantity * rate.price).quantize(CENT, rounding=ROUND_HALF_UP)
     return Quote(
         amount=amount, currency=rate.currency, unit=rate.unit, quantity=quantity, rate=rate
+    )
+
+
+def quote_still(
+    model: str, resolution: str, rates: tuple[Rate, ...] | list[Rate] = STILL_RATE_CARDS
+) -> Quote:
+    """The price of one hero-frame candidate on still model `model` at `resolution` (the
+    model's own word, design.stills.CompiledStill.resolution). Unpriced when no card matches."""
+    candidates = [
+        r
+        for r in rates
+        if r.model == model and r.unit == PER_IMAGE and r.resolution in (ANY, resolution)
+    ]
+    if not candidates:
+        name = STILL_CAPABILITIES[model].name if model in STILL_CAPABILITIES else model
+        raise Unpriced(
+            f"There is no price for {name} at {resolution} yet, so it cannot be sent. "
+            "Staff can add a rate card in the admin."
+        )
+    rate = max(candidates, key=lambda r: (r.resolution != ANY, r.effective))
+    amount = rate.price.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Quote(
+        amount=amount, currency=rate.currency, unit=PER_IMAGE, quantity=Decimal(1), rate=rate
     )

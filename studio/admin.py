@@ -1,6 +1,13 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .models import ProviderAccount, WorkerHeartbeat
 
@@ -81,6 +88,20 @@ class ProviderAccountAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("credential_hint", "webhook_token_rotated_at")
     actions = ["rotate_webhook_token"]
+    change_form_template = "admin/studio/provideraccount/change_form.html"
+
+    def get_urls(self):
+        @never_cache
+        @require_POST
+        def test_connection(request: HttpRequest, account_id: int) -> HttpResponse:
+            return connection_check_view(request, account_id, model_admin=self)
+
+        check = path(
+            "<int:account_id>/test-connection/",
+            test_connection,
+            name="studio_provideraccount_test_connection",
+        )
+        return [check, *super().get_urls()]
 
     def get_fields(self, request, obj=None):
         return [
@@ -129,3 +150,21 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         if usable:
             return "available"
         return unreadable_keys_reason(account.slug) or reason
+
+
+def connection_check_view(request: HttpRequest, account_id: int, *, model_admin) -> HttpResponse:
+    """Test connection: the provider's free check, shown where the button is. Staff only,
+    and a 403 (not the admin's login redirect) for anyone else: it answers an HTMX call."""
+    from projects.services.provider_checks import provider_check
+
+    user = request.user
+    if not (user.is_active and user.is_staff and model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    account = get_object_or_404(ProviderAccount, pk=account_id)
+    check = provider_check(slug=account.slug)
+    html = render_to_string(
+        "admin/studio/provideraccount/connection_check.html",
+        {"account": account, "check": check},
+        request=request,
+    )
+    return HttpResponse(html)

@@ -256,7 +256,9 @@ VIDEO_PROVIDERS = {
     "google-veo": {
         "BACKEND": "providers.veo.adapter.GeminiVeoProvider",
         "CREDENTIALS": {"api_key": "GEMINI_API_KEY"},
-        "OPTIONS_FROM_ENV": {"base_url": "GEMINI_BASE_URL"},
+        # The Gemini API's Veo preview ids were shut down (docs/providers.md §9): Veo runs here
+        # only under ids the key lists, named as "veo-3.1=<id>,veo-3.1-fast=<id>".
+        "OPTIONS_FROM_ENV": {"base_url": "GEMINI_BASE_URL", "model_ids": "GEMINI_VEO_MODEL_IDS"},
     }
     if os.environ.get("STUDIO_VEO_PLATFORM", "gemini") != "vertex"
     else {
@@ -271,7 +273,12 @@ VIDEO_PROVIDERS = {
     },
     "kling": {
         "BACKEND": "providers.kling.adapter.KlingProvider",
-        "CREDENTIALS": {"access_key": "KLING_ACCESS_KEY", "secret_key": "KLING_SECRET_KEY"},
+        # api_key for Kling 3.0; the access/secret pair signs the JWT older models take.
+        "CREDENTIALS": {
+            "api_key": "KLING_API_KEY",
+            "access_key": "KLING_ACCESS_KEY",
+            "secret_key": "KLING_SECRET_KEY",
+        },
         "OPTIONS_FROM_ENV": {"base_url": "KLING_BASE_URL", "usd_per_unit": "KLING_USD_PER_UNIT"},
         # No WEBHOOKS: Kling takes callback_url per request (see requests.py).
     },

@@ -159,6 +159,7 @@ def paid_take(
 def ensure_rate_cards() -> None:
     """Rate cards come from a data migration; a transactional test flushes them: put them back."""
     from providers.prices import RATE_CARDS
+    from providers.stills import STILL_RATE_CARDS
 
     if not RateCard.objects.exists():
         RateCard.objects.bulk_create(
@@ -172,5 +173,5 @@ def ensure_rate_cards() -> None:
                 effective=r.effective,
                 source=r.source,
             )
-            for r in RATE_CARDS
+            for r in (*RATE_CARDS, *STILL_RATE_CARDS)
         )

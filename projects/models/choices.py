@@ -23,6 +23,16 @@ def video_models() -> list[tuple[str, str]]:
     return list(catalog.VIDEO_MODELS)
 
 
+def still_models() -> list[tuple[str, str]]:
+    return list(catalog.STILL_MODELS)
+
+
+def take_models() -> list[tuple[str, str]]:
+    """What a take (or a rate card) may name: a video model, or a still model for a hero-frame
+    candidate."""
+    return video_models() + still_models()
+
+
 def aspect_ratios() -> list[tuple[str, str]]:
     return list(catalog.ASPECT_RATIOS)
 

@@ -13,9 +13,9 @@ LEDGER_AMOUNT = models.DecimalField(max_digits=12, decimal_places=4)
 
 
 class RateCard(models.Model):
-    """A price per second, per million tokens or per unit; staff keep these current."""
+    """A price per second, per million tokens, per image or per unit; staff keep these current."""
 
-    model = models.CharField(max_length=40, choices=choices.video_models)
+    model = models.CharField(max_length=40, choices=choices.take_models)
     resolution = models.CharField(max_length=8, default="*", help_text="* matches any.")
     audio = models.BooleanField(null=True, blank=True, help_text="Empty matches both.")
     unit = models.CharField(
@@ -24,6 +24,7 @@ class RateCard(models.Model):
             ("second", "per second"),
             ("million_tokens", "per million tokens"),
             ("unit", "per unit"),
+            ("image", "per image"),
         ],
     )
     price = models.DecimalField(max_digits=12, decimal_places=6)

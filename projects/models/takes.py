@@ -68,7 +68,7 @@ class Take(models.Model):
     )
 
     # What was asked, frozen at request time: later edits to the shot do not change it.
-    model = models.CharField(max_length=40, choices=choices.video_models)
+    model = models.CharField(max_length=40, choices=choices.take_models)
     provider = models.CharField(max_length=40)
     prompt = models.TextField()
     params = models.JSONField(default=dict)

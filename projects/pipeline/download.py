@@ -14,17 +14,19 @@ import tempfile
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from projects.models import Take, TakeState
+from projects.models import Take, TakeKind, TakeState
 from projects.pipeline.follow import MAX_POLL_ERRORS
-from projects.pipeline.submit import error_fields
+from projects.pipeline.submit import STORED_RESULT, error_fields
 from projects.registry import (
     provider_by_slug,
 )
+from projects.services.frames import clean_still
 from projects.services.take_states import move, note
 from providers.core.base import (
     ProviderError,
@@ -76,6 +78,9 @@ def _claim(take_id: int) -> datetime | None:
 
 
 def _fetch(take: Take) -> None:
+    if take.kind == TakeKind.FRAME:
+        _fetch_still(take)
+        return
     if not take.result_url:
         _result_lost(take, "The provider reported the video finished but gave no link to it.")
         return
@@ -120,6 +125,66 @@ def _fetch(take: Take) -> None:
     old = [name for name in before if name and name not in names.values()]
     if old:
         transaction.on_commit(lambda: _delete(old))
+
+
+def _fetch_still(take: Take) -> None:
+    """A frame take's result is an image: checked and re-encoded exactly as an uploaded hero
+    frame is, then saved as the take's still and its thumbnail."""
+    if not take.result_url:
+        _result_lost(take, "The provider reported the image finished but gave no link to it.")
+        return
+    try:
+        data = _still_bytes(take)
+        image = clean_still(data)
+    except Transient as error:
+        _download_later(take, error)
+        return
+    except (ProviderError, OSError) as error:
+        _result_lost(take, error)
+        return
+    except ValidationError as error:
+        _result_lost(take, "The provider's image could not be used: " + " ".join(error.messages))
+        return
+    base = f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}"
+    names: dict[str, str] = {}
+    try:
+        names["still"] = _storage().save(base + "-still.jpg", image.full)
+        names["thumbnail"] = _storage().save(base + "-thumb.jpg", image.thumbnail)
+    except OSError as error:
+        _delete(names.values())
+        _result_lost(take, error)
+        return
+    if not move(
+        take.pk,
+        TakeState.DOWNLOADING,
+        TakeState.SUCCEEDED,
+        **names,
+        download_claimed_until=None,
+        width=image.width,
+        height=image.height,
+        file_size=image.full.size,
+        progress=100,
+    ):
+        _delete(names.values())
+        return
+    if take.result_url.startswith(STORED_RESULT):
+        # The provider's answer, kept until it was saved: no one's now.
+        stored = take.result_url.removeprefix(STORED_RESULT)
+        transaction.on_commit(lambda: _delete([stored]))
+
+
+def _still_bytes(take: Take) -> bytes:
+    """The result's bytes: from storage when the provider answered with them, else fetched
+    from its link (at most the size of an upload)."""
+    if take.result_url.startswith(STORED_RESULT):
+        with _storage().open(take.result_url.removeprefix(STORED_RESULT), "rb") as handle:
+            return handle.read(settings.IMAGE_UPLOAD_MAX_BYTES + 1)
+    provider = provider_by_slug(take.provider)
+    with tempfile.TemporaryDirectory(prefix=f"take-{take.pk}-download-") as scratch:
+        local = os.path.join(scratch, "still")
+        provider.download(take.result_url, local, max_bytes=settings.IMAGE_UPLOAD_MAX_BYTES)
+        with open(local, "rb") as handle:
+            return handle.read()
 
 
 def _store(take: Take, local: dict[str, str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from projects.models import Take, TakeEvent, TakeState, cancels
 from projects.pipeline.submit import error_fields
 from projects.registry import (
     cancel_policy,
+    model_gone_take_message,
     provider_by_slug,
 )
 from projects.services.take_states import move, note
@@ -21,6 +22,7 @@ from projects.services.work import enqueue_download
 from providers.core.base import (
     FINISHED_STATES,
     CancelPolicy,
+    ModelRetired,
     Progress,
     ProviderError,
     State,
@@ -53,6 +55,16 @@ def take_follow(take_id: int) -> None:
     provider = provider_by_slug(take.provider)
     try:
         progress = provider.poll(take.remote_id)
+    except ModelRetired as error:
+        # A clear answer, not a lost poll: asking again would only hear it again.
+        move(
+            take.pk,
+            TakeState.RUNNING,
+            TakeState.FAILED,
+            error_kind=ModelRetired.kind,
+            error_message=model_gone_take_message(take.model, error.message)[:2000],
+        )
+        return
     except ProviderError as error:
         _poll_later(take, error)
         return

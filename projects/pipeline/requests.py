@@ -12,8 +12,9 @@ from django.core.files.storage import default_storage
 
 from projects.models import Take
 from projects.registry import webhook_url
+from projects.selectors.continuations import is_draft, is_final_from_draft
 from projects.selectors.snapshots import spec_from_dict
-from providers.core.base import GenerationRequest, InputImage
+from providers.core.base import Continuation, GenerationRequest, InputImage
 
 
 @contextmanager
@@ -41,10 +42,29 @@ def generation_request(take: Take) -> Iterator[GenerationRequest]:
             images=images,
             options=request_options(take),
             request_key=str(take.request_key),
+            continues=continuation(take, scratch),
         )
 
 
-def _local_copy(name: str, scratch: str, index: int) -> str:
+def continuation(take: Take, scratch: str) -> Continuation | None:
+    """What this take carries on from at the provider: the clip it extends (its job, its link,
+    a copy of our stored video for APIs that want the bytes, its length), or the draft task a
+    final is made from (its id only: the draft holds the inputs)."""
+    parent = take.extends
+    if parent is not None:
+        return Continuation(
+            kind="extend",
+            remote_id=parent.remote_id,
+            result_url=parent.result_url,
+            video_path=_local_copy(parent.video.name, scratch, "continues") if parent.video else "",
+            duration_seconds=parent.duration_seconds,
+        )
+    if is_final_from_draft(take):
+        return Continuation(kind="final_from_draft", remote_id=take.promoted_from.remote_id)
+    return None
+
+
+def _local_copy(name: str, scratch: str, index: int | str) -> str:
     # Our own file name (the extension kept: adapters tell JPEG from PNG by it).
     extension = os.path.splitext(name)[1].lower()
     path = os.path.join(scratch, f"input-{index}{extension}")
@@ -55,6 +75,8 @@ def _local_copy(name: str, scratch: str, index: int) -> str:
 
 def request_options(take: Take) -> dict:
     options: dict = {"burn_in": True}
+    if is_draft(take):
+        options["draft"] = True
     callback = webhook_url(take.provider)
     if callback:
         options["callback_url"] = callback

@@ -6,9 +6,12 @@ goes to "needs check" and is never resubmitted automatically (docs/decisions/004
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,16 +22,20 @@ from projects.registry import (
     ProviderUnavailable,
     can_look_up,
     concurrency_limit,
+    model_gone_take_message,
     provider_by_slug,
 )
 from projects.services.take_states import move
-from projects.services.work import enqueue_follow
+from projects.services.work import enqueue_download, enqueue_follow
 from providers.core.base import (
+    FINISHED_STATES,
     AuthFailed,
     ModelRetired,
     ProviderError,
     QuotaExceeded,
     Rejected,
+    State,
+    Submitted,
     Transient,
 )
 from studio.models import ProviderAccount
@@ -91,7 +98,10 @@ def take_submit(take_id: int) -> None:
         _submit_later(take, error)
     except (Rejected, AuthFailed, QuotaExceeded, ModelRetired, ProviderUnavailable) as error:
         final = TakeState.REJECTED if isinstance(error, Rejected) else TakeState.FAILED
-        move(take_id, TakeState.SUBMITTING, final, **error_fields(error))
+        fields = error_fields(error)
+        if isinstance(error, ModelRetired):
+            fields["error_message"] = model_gone_take_message(take.model, error.message)[:2000]
+        move(take_id, TakeState.SUBMITTING, final, **fields)
     except Exception as error:
         # Timeouts after sending, 5xx other than 503, malformed replies, crashes: we cannot
         # know if it was taken. Where the provider can be asked by our key, the sweeper asks.
@@ -104,6 +114,9 @@ def take_submit(take_id: int) -> None:
             **error_fields(error),
         )
     else:
+        if submitted.finished is not None:
+            finished_at_once(take, submitted)
+            return
         move(
             take_id,
             TakeState.SUBMITTING,
@@ -114,6 +127,67 @@ def take_submit(take_id: int) -> None:
             actual_cost=submitted.cost,
         )
         enqueue_follow(take_id)
+
+
+def finished_at_once(take: Take, submitted: Submitted) -> None:
+    """A synchronous API (most image models) answered with the finished result: the take moves
+    on from that answer as take_follow would from a poll. Result bytes in the answer are stored
+    at once, since there is no link to fetch them from later; the download step reads them."""
+    done = submitted.finished
+    cost = done.cost if done.cost is not None else submitted.cost
+    if not move(
+        take.pk,
+        TakeState.SUBMITTING,
+        TakeState.RUNNING,
+        event="The provider answered with the finished result.",
+        remote_id=submitted.remote_id,
+        raw_status=submitted.raw_status[:200],
+        actual_cost=cost,
+    ):
+        return
+    common = {"raw_status": done.raw_status[:200], "progress": 100}
+    if done.state == State.SUCCEEDED:
+        url = done.result_url or ""
+        if done.inline_result is not None:
+            try:
+                url = STORED_RESULT + _store_inline(take, done.inline_result)
+            except OSError as error:
+                fields = error_fields(error) | {"error_kind": "result_lost"}
+                move(take.pk, TakeState.RUNNING, TakeState.RESULT_LOST, **fields, **common)
+                return
+        lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+        if move(
+            take.pk,
+            TakeState.RUNNING,
+            TakeState.DOWNLOADING,
+            result_url=url,
+            next_poll_at=lease,
+            **common,
+        ):
+            enqueue_download(take.pk)
+    elif done.state in FINISHED_STATES:
+        message = done.error or f"The provider reported “{done.raw_status}”."
+        move(
+            take.pk,
+            TakeState.RUNNING,
+            TakeState(done.state.value),  # failed, rejected, canceled: the same words
+            error_kind=done.state.value,
+            error_message=message[:2000],
+            raw_status=done.raw_status[:200],
+        )
+    else:
+        # Not finished after all: followed like any accepted job.
+        Take.objects.filter(pk=take.pk, state=TakeState.RUNNING).update(next_poll_at=timezone.now())
+        enqueue_follow(take.pk)
+
+
+# The result_url of a result that came in the provider's answer: its name in media storage.
+STORED_RESULT = "stored:"
+
+
+def _store_inline(take: Take, data: bytes) -> str:
+    name = f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}-result.bin"
+    return default_storage.save(name, ContentFile(data))
 
 
 def _submit_later(take: Take, error: ProviderError) -> None:

@@ -5,19 +5,25 @@ and presets."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from projects.models import Shot, TeamPreset
+from projects.registry import model_runnable
+from projects.selectors.money import rate_cards
 from projects.selectors.shot_spec import shot_spec
 from providers.capabilities import CAPABILITIES
 from providers.core import catalog
 from providers.core.capabilities import Capabilities
+from providers.core.prices import Unpriced
 from providers.core.spec import ShotSpec
 from providers.design.compile import CompiledRequest, compile_shot
-from providers.design.preflight import check_shot
+from providers.design.preflight import check_shot, lifecycle_warnings, replacement_of
 from providers.design.presets import PRESETS_BY_SLUG, ShotPreset
 from providers.design.recommend import Recommendation, recommend
 from providers.higgsfield.prompt import hero_frame_prompt
+from providers.prices import quote
 
 PRESET_FIELDS = (
     "target_model",
@@ -40,6 +46,9 @@ class Preview:
     problems: dict[str, list[str]]
     compiled: CompiledRequest | None = None
     hero_prompt: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. the model retires on a date
+    # What a "Switch to …" button offers: the replacement of a deprecated or retired model.
+    switch_to: Capabilities | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,37 +59,57 @@ class Preview:
         return json.dumps(self.compiled.params, indent=2, sort_keys=True) if self.compiled else ""
 
     @property
+    def summary(self) -> str:
+        """The request in words ("5 s · 16:9 · 720p · no audio · camera: dolly in +5")."""
+        return self.compiled.summary if self.compiled else ""
+
+    @property
     def problem_list(self) -> list[str]:
         return [message for messages in self.problems.values() for message in messages]
 
 
-def preview_for(spec: ShotSpec, model: str) -> Preview:
+def preview_for(spec: ShotSpec, model: str, *, not_sent: dict | None = None) -> Preview:
+    """`not_sent`: a dict shared by callers previewing many models, so each provider account
+    is read once (see platform_ignores)."""
     capabilities = CAPABILITIES.get(model) or CAPABILITIES[catalog.DEFAULT_MODEL]
-    problems = check_shot(spec, capabilities)
+    today = timezone.localdate()
+    problems = check_shot(spec, capabilities, today=today)
+    warnings = lifecycle_warnings(capabilities, today=today)
+    moving_on = bool(warnings or problems.get("target_model"))
     try:
         compiled = compile_shot(spec, capabilities)
     except (KeyError, ValueError, TypeError, ZeroDivisionError):
         # A half-edited shot may not compile at all; the problems above say why.
         compiled = None
     if compiled is not None:
-        compiled.ignored += platform_ignores(capabilities.provider, compiled.params)
+        dropped = platform_ignores(capabilities.provider, compiled.params, cache=not_sent)
+        compiled.ignored += dropped
+        if dropped:
+            # The words must not promise what this platform drops (Veo's seed on Gemini).
+            names = ", ".join(note.split(":", 1)[0] for note in dropped)
+            compiled.summary += f" · not sent on this platform: {names}"
     return Preview(
         capabilities=capabilities,
         problems=problems,
         compiled=compiled,
         hero_prompt=hero_frame_prompt(spec),
+        warnings=warnings,
+        switch_to=replacement_of(capabilities) if moving_on else None,
     )
 
 
-def platform_ignores(provider: str, params: dict) -> list[str]:
+def platform_ignores(provider: str, params: dict, *, cache: dict | None = None) -> list[str]:
     """Parameters the configured platform of a provider will not send (e.g. Veo's seed on the
     Gemini API), as notes for the "ignored" list."""
     from projects.registry import ProviderUnavailable, provider_by_slug
 
-    try:
-        not_sent = getattr(provider_by_slug(provider), "params_not_sent", {})
-    except ProviderUnavailable:
-        return []
+    cache = {} if cache is None else cache
+    if provider not in cache:
+        try:
+            cache[provider] = getattr(provider_by_slug(provider), "params_not_sent", {})
+        except ProviderUnavailable:
+            cache[provider] = {}
+    not_sent = cache[provider]
     return [f"{name}: {why}" for name, why in not_sent.items() if name in params]
 
 
@@ -90,16 +119,47 @@ def shot_preview(shot: Shot, **overrides) -> Preview:
 
 def shot_preflight(shot: Shot, **overrides) -> dict[str, list[str]]:
     """Field messages for the shot's target model; empty when it can be sent as it is."""
-    return check_shot(shot_spec(shot, **overrides), shot.target_model)
+    return check_shot(shot_spec(shot, **overrides), shot.target_model, today=timezone.localdate())
 
 
 def shot_compare(shot: Shot) -> list[Preview]:
     spec = shot_spec(shot)
-    return [preview_for(spec, slug) for slug, _ in catalog.VIDEO_MODELS]
+    not_sent: dict = {}
+    return [preview_for(spec, slug, not_sent=not_sent) for slug, _ in catalog.VIDEO_MODELS]
 
 
-def shot_recommendations(shot: Shot) -> list[Recommendation]:
-    return recommend(shot_spec(shot))
+def shot_recommendations(shot: Shot, *, limit: int = 5) -> list[Recommendation]:
+    """The best `limit` models this studio can run now for the shot, each with its price for
+    this shot, plus the shot's current target wherever it ranks."""
+    spec = shot_spec(shot)
+    by_provider: dict[str, bool] = {}
+
+    def runnable(model: str) -> bool:
+        # Keys belong to the provider account: one look per provider, not per model.
+        provider = CAPABILITIES[model].provider
+        if provider not in by_provider:
+            by_provider[provider] = model_runnable(model)
+        return by_provider[provider]
+
+    today = timezone.localdate()
+    ranked = recommend(spec, runnable=runnable, current=shot.target_model, today=today)
+    shown = [rec for i, rec in enumerate(ranked) if i < limit or rec.current]
+    rates = rate_cards()
+    for rec in shown:
+        problems = sum(len(found) for found in check_shot(spec, rec.model, today=today).values())
+        try:
+            amount = quote(rec.model, spec, rates).amount
+        except Unpriced:
+            rec.price = "no price yet"
+            rec.not_ready = "No rate card prices it yet: staff add one before it can be used."
+        else:
+            rec.price = "free" if amount == 0 else f"up to ${amount:.2f}"
+        if problems and not rec.not_ready:
+            plural = "s" if problems != 1 else ""
+            rec.not_ready = (
+                f"Fix {problems} pre-flight problem{plural} for it first (see its card below)."
+            )
+    return shown
 
 
 def preset_values(preset: ShotPreset | TeamPreset) -> dict:

@@ -18,7 +18,7 @@ from projects.models import (
 from providers.core.catalog import provider_name
 from providers.core.prices import Quote, Rate
 from providers.core.spec import ShotSpec
-from providers.prices import quote
+from providers.prices import quote, quote_still
 from studio.models import ProviderAccount
 
 WARN_AT = Decimal("0.8")
@@ -47,6 +47,12 @@ def rate_cards() -> list[Rate]:
 def take_quote(model: str, spec: ShotSpec) -> Quote:
     """Raises providers.prices.Unpriced with a message when no rate card matches."""
     return quote(model, spec, rate_cards())
+
+
+def frame_quote(model: str, resolution: str) -> Quote:
+    """The price of one hero-frame candidate on still model `model` at its `resolution` word,
+    from the rate cards; providers.prices.Unpriced (with a message) when none matches."""
+    return quote_still(model, resolution, rate_cards())
 
 
 def provider_cap(provider: str) -> Decimal | None:

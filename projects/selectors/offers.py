@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from projects.models import Scene, Shot
 from projects.registry import ProviderUnavailable, provider_for_model
+from projects.selectors.continuations import draft_offer
 from projects.selectors.design import Preview
 from projects.selectors.money import provider_cap_refusal, rate_cards, scene_estimate
 from projects.selectors.shot_spec import shot_spec
@@ -31,6 +32,8 @@ def generate_offer(shot: Shot, preview: Preview) -> dict:
     else:
         offer["blocked"] = provider_cap_refusal(preview.capabilities.provider, cost)
     offer["estimate"] = "free" if cost == 0 else f"up to ${cost:.2f}"
+    # Models that make cheap drafts (Seedance) offer one beside Generate.
+    offer["draft"] = draft_offer(shot)
     return offer
 
 

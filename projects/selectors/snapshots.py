@@ -26,6 +26,9 @@ def _sha256(name: str) -> str:
     return digest.hexdigest()
 
 
+file_sha256 = _sha256  # what a take records of each input image (selectors.frames too)
+
+
 def estimate_cost(model: str, spec: ShotSpec) -> Decimal:
     """The worst-case price, or ValidationError saying there is no rate for it."""
     try:

@@ -12,7 +12,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import FINISHED_TAKE_STATES, Shot, ShotStatus, Take, TakeEvent, TakeState
+from projects.models import (
+    FINISHED_TAKE_STATES,
+    Shot,
+    ShotStatus,
+    Take,
+    TakeEvent,
+    TakeKind,
+    TakeState,
+)
 from projects.services.money import take_settle
 
 
@@ -76,11 +84,13 @@ def move_to_queue(take_id: int, *, approved_by: str = "an owner") -> bool:
 
 
 def shot_after_take(take_id: int) -> None:
-    """A shot stays "generating" while any take is in flight, then goes to review."""
+    """A shot stays "generating" while any video take is in flight, then goes to review.
+    Hero-frame candidates (frame takes) leave the shot's status alone: a still is not a take
+    to review."""
     shot_id = Take.objects.filter(pk=take_id).values_list("shot_id", flat=True).first()
-    in_flight = Take.objects.filter(shot_id=shot_id).exclude(state__in=FINISHED_TAKE_STATES)
-    if not in_flight.exists():
-        has_video = Take.objects.filter(shot_id=shot_id, state=TakeState.SUCCEEDED).exists()
+    videos = Take.objects.filter(shot_id=shot_id, kind=TakeKind.VIDEO)
+    if not videos.exclude(state__in=FINISHED_TAKE_STATES).exists():
+        has_video = videos.filter(state=TakeState.SUCCEEDED).exists()
         Shot.objects.filter(pk=shot_id, status=ShotStatus.GENERATING).update(
             status=ShotStatus.REVIEW if has_video else ShotStatus.READY
         )

@@ -20,9 +20,17 @@ from projects.models import (
     ShotStatus,
     Take,
     TakeEvent,
+    TakeKind,
     TakeState,
 )
-from projects.registry import ProviderUnavailable, provider_for_model
+from projects.registry import ProviderUnavailable, model_retired_reason, provider_for_model
+from projects.selectors.continuations import (
+    continues_draft,
+    draft_refusal,
+    extend_refusal,
+    final_from_draft_snapshot,
+    is_final_from_draft,
+)
 from projects.selectors.money import charged_for
 from projects.selectors.snapshots import (
     estimate_cost,
@@ -35,7 +43,7 @@ from projects.services.money import BudgetExceeded, budget_refund, budget_reserv
 from projects.services.work import enqueue_download, enqueue_submit
 
 
-def _next_number(shot: Shot) -> int:
+def next_number(shot: Shot) -> int:
     return (shot.takes.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
@@ -58,15 +66,49 @@ class DuplicateTake(ValidationError):
         self.existing = existing
 
 
-def _same_request_take(shot: Shot, snapshot: dict) -> Take | None:
-    """A take of `shot` in flight, or finished with a video, that asked for exactly this."""
-    candidates = shot.takes.exclude(state__in=FINISHED_TAKE_STATES) | shot.takes.filter(
+def _same_request_take(shot: Shot, snapshot: dict, extends: Take | None = None) -> Take | None:
+    """A take of `shot` in flight, or finished with a video, that asked for exactly this.
+
+    An extension is the same request only as another extension of the same take: the words
+    sent can equal a fresh generation's, the clip they continue cannot."""
+    takes = shot.takes.filter(extends=extends)
+    candidates = takes.exclude(state__in=FINISHED_TAKE_STATES) | takes.filter(
         state=TakeState.SUCCEEDED
     )
     for take in candidates.order_by("-number"):
         if same_request(take, snapshot):
             return take
     return None
+
+
+def needs_approval(shot: Shot, amount: Decimal) -> bool:
+    threshold = shot.project.approval_threshold
+    return threshold is not None and amount > threshold
+
+
+def add_take(shot: Shot, user, snapshot: dict, *, number: int, lease, **links) -> Take:
+    """The take row, its budget hold and its first line of history, inside the caller's
+    transaction with the shot row locked (services.frames makes several candidates in one).
+    `links`: retry_of, promoted_from, extends. BudgetExceeded when a hold does not fit."""
+    waits = needs_approval(shot, snapshot["estimated_cost"])
+    take = Take.objects.create(
+        project_id=shot.project_id,
+        shot=shot,
+        number=number,
+        requested_by=user,
+        next_poll_at=lease,
+        state=TakeState.AWAITING_APPROVAL if waits else TakeState.QUEUED,
+        **links,
+        **snapshot,
+    )
+    budget_reserve(project=shot.project, take=take, amount=take.estimated_cost, user=user)
+    who = user.get_username() if user else "the studio"
+    TakeEvent.objects.create(
+        take=take,
+        state=take.state,
+        message=f"Asked for by {who}, up to ${take.estimated_cost:.2f}.",
+    )
+    return take
 
 
 def _create_take(
@@ -76,40 +118,30 @@ def _create_take(
     *,
     retry_of: Take | None = None,
     promoted_from: Take | None = None,
+    extends: Take | None = None,
     allow_duplicate: bool = False,
 ) -> Take:
     # Enqueued right after commit; the lease keeps the sweeper from sending a second copy.
     lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
-    threshold = shot.project.approval_threshold
-    needs_approval = threshold is not None and snapshot["estimated_cost"] > threshold
+    waits = needs_approval(shot, snapshot["estimated_cost"])
     for _ in range(3):
         try:
             with transaction.atomic():
                 # One request at a time per shot (a double click, two teammates): the second
                 # waits for the first to commit, then finds its take and is offered it.
                 Shot.objects.select_for_update().filter(pk=shot.pk).first()
-                existing = None if allow_duplicate else _same_request_take(shot, snapshot)
+                existing = None if allow_duplicate else _same_request_take(shot, snapshot, extends)
                 if existing is not None:
                     raise DuplicateTake(existing)
-                take = Take.objects.create(
-                    project_id=shot.project_id,
-                    shot=shot,
-                    number=_next_number(shot),
-                    requested_by=user,
+                take = add_take(
+                    shot,
+                    user,
+                    snapshot,
+                    number=next_number(shot),
+                    lease=lease,
                     retry_of=retry_of,
                     promoted_from=promoted_from,
-                    next_poll_at=lease,
-                    state=TakeState.AWAITING_APPROVAL if needs_approval else TakeState.QUEUED,
-                    **snapshot,
-                )
-                budget_reserve(
-                    project=shot.project, take=take, amount=take.estimated_cost, user=user
-                )
-                who = user.get_username() if user else "the studio"
-                TakeEvent.objects.create(
-                    take=take,
-                    state=take.state,
-                    message=f"Asked for by {who}, up to ${take.estimated_cost:.2f}.",
+                    extends=extends,
                 )
                 break
         except IntegrityError:
@@ -119,7 +151,7 @@ def _create_take(
     else:
         raise ValidationError("Too many takes were requested at once; try again.")
     Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.GENERATING)
-    if not needs_approval:
+    if not waits:
         enqueue_submit(take.pk)
     return take
 
@@ -136,6 +168,8 @@ def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
 
 def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:
     """Render a circled draft again on a premium model, same shot spec, lineage kept."""
+    if take.kind != TakeKind.VIDEO:
+        raise ValidationError("A hero-frame candidate is a still: use it as the hero frame.")
     if take.state != TakeState.SUCCEEDED:
         raise ValidationError("Only a finished take can be promoted to a final render.")
     try:
@@ -144,6 +178,9 @@ def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:
         raise ValidationError(str(error)) from None
     spec = dataclasses.replace(spec_from_dict(take.spec), resolution=resolution)
     snapshot = snapshot_for(take.shot, spec, model)
+    if continues_draft(take, model):
+        # A Seedance draft's final is made from the draft's task: nothing is sent again.
+        snapshot = final_from_draft_snapshot(snapshot, draft=take)
     return _create_take(take.shot, user, snapshot, promoted_from=take)
 
 
@@ -151,6 +188,11 @@ def take_approve(*, take: Take, user) -> Take:
     """An owner lets an expensive take go."""
     from projects.services.take_states import move_to_queue
 
+    retired = model_retired_reason(take.model)
+    if retired:
+        # Retired while it waited: sending it would only hear "model gone". Decline it to
+        # release the hold.
+        raise ValidationError(retired)
     if not move_to_queue(take.pk, approved_by=user.get_username()):
         raise ValidationError("This take is not waiting for approval.")
     enqueue_submit(take.pk)
@@ -172,6 +214,8 @@ def take_retry(*, take: Take, user) -> Take:
     """The same request again, as a new take (the old one stays for the record)."""
     if not take.can_retry:
         raise ValidationError("Only a finished take that did not succeed can be retried.")
+    if take.kind != TakeKind.VIDEO:
+        raise ValidationError("Ask for new hero-frame candidates instead: a still is not retried.")
     try:
         provider_for_model(take.model)
     except ProviderUnavailable as error:
@@ -182,7 +226,21 @@ def take_retry(*, take: Take, user) -> Take:
     }
     # Priced again: rate cards may have changed since the first attempt.
     snapshot["estimated_cost"] = estimate_cost(take.model, spec_from_dict(take.spec))
-    return _create_take(take.shot, user, snapshot, retry_of=take)
+    # An extension, or a final made from a draft's task, carries on from the same job again,
+    # while the provider still has it.
+    refusal = (take.extends and extend_refusal(take.extends)) or (
+        is_final_from_draft(take) and draft_refusal(take.promoted_from)
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    return _create_take(
+        take.shot,
+        user,
+        snapshot,
+        retry_of=take,
+        extends=take.extends,
+        promoted_from=take.promoted_from if is_final_from_draft(take) else None,
+    )
 
 
 ACTIVE_AT_PROVIDER = (TakeState.SUBMITTING, TakeState.RUNNING)
@@ -292,7 +350,7 @@ def take_refund(*, take: Take, amount: Decimal, note: str, user) -> Decimal:
 
 def take_circle(*, take: Take) -> Shot:
     """Pick this take as the shot's good one (one per shot; circling again un-circles)."""
-    if take.state != TakeState.SUCCEEDED:
+    if take.state != TakeState.SUCCEEDED or take.kind == TakeKind.FRAME:
         raise ValidationError("Only a finished take with a video can be circled.")
     shot = take.shot
     shot.circled_take = None if shot.circled_take_id == take.pk else take

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from projects.selectors import design as design_reads
 from projects.selectors.design import find_preset, shot_recommendations
+from projects.selectors.offers import generate_offer
 from projects.services import design as design_writes
 from projects.services.design import team_preset_save
 from providers.design.preflight import FIELDS
@@ -39,7 +40,12 @@ def shot_preview(request: HttpRequest, project_id: int, shot_id: int) -> HttpRes
         name: list(form.errors.get(name, [])) + preview.problems.get(name, [])
         for name in LIVE_SLOTS
     }
-    context = {"project": membership.project, "shot": form.instance, "preview": preview}
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "shot": form.instance,
+        "preview": preview,
+    }
     html = render_to_string("projects/shot_detail.html#preview", context, request=request)
     html += render_to_string(
         "projects/shot_detail.html#preflight-slots", {"slots": slots}, request=request
@@ -57,7 +63,7 @@ def shot_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpRes
         "membership": membership,
         "shot": shot,
         "previews": design_reads.shot_compare(shot),
-        "recommendations": shot_recommendations(shot)[:5],
+        "recommendations": shot_recommendations(shot),
     }
     return render(request, "projects/shot_compare.html", context)
 
@@ -70,10 +76,41 @@ def shot_use_model(request: HttpRequest, project_id: int, shot_id: int) -> HttpR
     try:
         design_writes.shot_use_model(shot=shot, model=request.POST.get("model", ""))
     except ValidationError as error:
+        if request.htmx:
+            shot.refresh_from_db()
+            return switched_model_response(
+                request, membership, shot, error=" ".join(error.messages)
+            )
         messages.error(request, " ".join(error.messages))
         return redirect("projects:shot-compare", membership.project_id, shot.pk)
+    if request.htmx:
+        return switched_model_response(request, membership, shot)
     messages.success(request, f"Shot {shot.label} now targets {shot.get_target_model_display()}.")
     return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+def switched_model_response(
+    request: HttpRequest, membership, shot, *, error: str = ""
+) -> HttpResponse:
+    """The "Switch to …" button on the shot page: the preview for the new model, and (out of
+    band) the model field and the Generate button, so nothing on the page still says the
+    old model and a later edit or Save does not put it back."""
+    preview = design_reads.shot_preview(shot)
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "shot": shot,
+        "preview": preview,
+        "form": ShotForm(instance=shot),
+        "generate": generate_offer(shot, preview),
+        "oob": True,
+        "switch_error": error,
+    }
+    html = "".join(
+        render_to_string(f"projects/shot_detail.html#{name}", context, request=request)
+        for name in ("preview", "target-model", "generate")
+    )
+    return HttpResponse(html, status=422 if error else 200)
 
 
 @login_required

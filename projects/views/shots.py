@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from projects.selectors.continuations import with_continuations
 from projects.selectors.design import shot_preview
 from projects.selectors.money import budget_warning
 from projects.selectors.offers import generate_offer
@@ -20,7 +21,7 @@ from providers.core import catalog
 from providers.design.presets import PRESETS
 
 from ..forms import ReferenceForm, ShotForm, TeamPresetForm
-from ..models import Membership, ReferenceImage, Shot, TakeState
+from ..models import Membership, ReferenceImage, Shot, TakeKind, TakeState
 from .access import member_of
 from .storyboard import board_response, refused
 
@@ -45,11 +46,14 @@ def editor_response(
 ) -> HttpResponse:
     preview = shot_preview(shot)
     takes = list(
-        shot.takes.select_related("requested_by", "promoted_from", "retry_of")
+        # Hero-frame candidates have their own panel (views/frames.py).
+        shot.takes.filter(kind=TakeKind.VIDEO)
+        .select_related("requested_by", "promoted_from", "retry_of", "extends")
         .prefetch_related("events")
         .with_charges()
         .order_by("-number")
     )
+    with_continuations(takes, shot_takes=takes)
     context = {
         "takes": takes,
         "duplicate_of": request.GET.get("duplicate", ""),

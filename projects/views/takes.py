@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from projects.selectors.continuations import with_continuations
 from projects.selectors.money import budget_warning
 from projects.services import takes as takes_writes
 from projects.services.takes import (
@@ -33,7 +34,7 @@ from projects.services.takes import (
 
 from ..forms import RefundForm
 from ..ids import parse_ids
-from ..models import Membership, Take, TakeState
+from ..models import Membership, Take, TakeKind, TakeState
 from .access import member_of
 from .media import ranged_file_response
 from .shots import PROMOTE_MODELS, shot_of
@@ -42,7 +43,7 @@ from .shots import PROMOTE_MODELS, shot_of
 def take_of(membership: Membership, take_id: int) -> Take:
     takes = (
         Take.objects.filter(project=membership.project)
-        .select_related("shot", "requested_by", "promoted_from", "retry_of")
+        .select_related("shot", "requested_by", "promoted_from", "retry_of", "extends")
         .with_charges()
     )
     return get_object_or_404(takes, pk=take_id)
@@ -58,6 +59,7 @@ def card_response(
     take.shot.refresh_from_db(fields=["circled_take"])
     # The camera report lists the take's history: one query, however long it is.
     prefetch_related_objects([take], "events")
+    with_continuations([take])  # Extend's offer and lineage: no query unless it can extend
     context = {
         "refund_form": refund_form,
         "project": membership.project,
@@ -266,7 +268,7 @@ def takes_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpRe
     membership = member_of(request, project_id)
     shot = shot_of(membership, shot_id)
     chosen = parse_ids(request.GET.getlist("take"))
-    takes = shot.takes.filter(state=TakeState.SUCCEEDED)
+    takes = shot.takes.filter(state=TakeState.SUCCEEDED, kind=TakeKind.VIDEO)
     if chosen:
         takes = takes.filter(pk__in=chosen)
     context = {

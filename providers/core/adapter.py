@@ -12,7 +12,7 @@ from typing import ClassVar
 import httpx
 
 from providers.core import http
-from providers.core.base import AuthFailed, CancelPolicy
+from providers.core.base import AuthFailed, CancelPolicy, ConnectionCheck
 from providers.core.config import ProviderConfig
 
 DOWNLOAD_TIMEOUT = 120.0  # seconds: a result is megabytes, never cut off sooner than this
@@ -89,6 +89,18 @@ class HTTPProvider:
         if missing:
             return False, self.missing_keys_message(missing)
         return True, ""
+
+    def check_connection(self) -> ConnectionCheck:
+        """Whether the keys work, by a free call. This default says only what is missing:
+        each adapter overrides it with its own free endpoint (a model list, a task list)."""
+        usable, reason = self.availability()
+        if not usable:
+            return ConnectionCheck(ok=False, message=reason)
+        return ConnectionCheck(
+            ok=False,
+            message=f"The keys are set, but Shot Studio has no free call to check them at "
+            f"{self.label} yet: generate a cheap take to be sure.",
+        )
 
     def require_keys(self) -> None:
         """AuthFailed (with `availability`'s reason) before a call that needs the keys."""

@@ -11,14 +11,21 @@ VIDEO_MODELS: list[tuple[str, str]] = [
     ("previz", "Previz (local, free)"),
     ("veo-3.1", "Google Veo 3.1"),
     ("veo-3.1-fast", "Google Veo 3.1 Fast"),
+    ("veo-3.1-lite", "Google Veo 3.1 Lite"),
     ("kling-2.6-std", "Kling 2.6 Standard"),
     ("kling-2.6-pro", "Kling 2.6 Pro"),
+    ("kling-3.0-std", "Kling 3.0 Standard"),
+    ("kling-3.0-pro", "Kling 3.0 Pro"),
     ("runway-gen4.5", "Runway Gen-4.5"),
     ("runway-gen4-turbo", "Runway Gen-4 Turbo"),
     ("seedance-1.5-pro", "Seedance 1.5 Pro"),
     ("higgsfield-dop-lite", "Higgsfield DoP Lite"),
     ("higgsfield-dop-turbo", "Higgsfield DoP Turbo"),
     ("higgsfield-dop-standard", "Higgsfield DoP Standard"),
+    # Hosted by Higgsfield, offered only when the account's catalogue lists them.
+    ("higgsfield-veo-3.1", "Veo 3.1 via Higgsfield"),
+    ("higgsfield-kling-3.0", "Kling 3.0 via Higgsfield"),
+    ("higgsfield-seedance-1.5", "Seedance 1.5 via Higgsfield"),
 ]
 DEFAULT_MODEL = "previz"
 

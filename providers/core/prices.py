@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 PER_SECOND, PER_MILLION_TOKENS, PER_UNIT = "second", "million_tokens", "unit"
+PER_IMAGE = "image"  # a still (hero-frame candidate): one image per take
 ANY = "*"
 CENT = Decimal("0.0001")
-SEEDED = datetime.date(2026, 11, 1)
+SEEDED = datetime.date(2026, 11, 1)  # the first cards (migration 0002)
+# The cards as checked against the providers in December 2026 (migration 0011); a card in code
+# is effective from here unless it says otherwise.
+REVIEWED = datetime.date(2026, 12, 1)
 PROVIDERS_MD = "docs/providers.md"
 
 
@@ -27,7 +31,7 @@ class Rate:
     unit: str
     price: Decimal  # per unit, in `currency`
     currency: str = "USD"
-    effective: datetime.date = SEEDED
+    effective: datetime.date = REVIEWED
     source: str = ""
 
 

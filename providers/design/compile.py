@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from providers.capabilities import resolve
-from providers.core.capabilities import Capabilities
+from providers.core.capabilities import PROMPT, Capabilities
+from providers.core.motions import get_motion
 from providers.core.prompting import CameraTranslation, Draft
-from providers.core.spec import ShotSpec
-from providers.design.camera import translate_camera
+from providers.core.spec import CameraMove, ShotSpec
+from providers.design.camera import DIRECTIONS, by_dominance, translate_camera
 from providers.higgsfield import prompt as higgsfield
 from providers.kling import prompt as kling
 from providers.previz import prompt as previz
@@ -41,6 +42,8 @@ class CompiledRequest:
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     camera: CameraTranslation | None = None  # per-axis sent/approximated/ignored for the UI
+    # The request in words, read before the raw parameters: "5 s · 16:9 · 720p · no audio".
+    summary: str = ""
 
 
 def compile_shot(spec: ShotSpec, model_slug: str | Capabilities) -> CompiledRequest:
@@ -59,7 +62,61 @@ def compile_shot(spec: ShotSpec, model_slug: str | Capabilities) -> CompiledRequ
         notes=notes,
         ignored=ignored,
         camera=cam,
+        summary=summarize(spec, caps, cam),
     )
+
+
+def signed(value: int) -> str:
+    """+5 / −3, with a true minus sign, as a number reads in a sentence."""
+    return f"+{value}" if value > 0 else f"\u2212{abs(value)}"
+
+
+def describe_move(move: CameraMove) -> str:
+    """The six axes in words, biggest move first: "dolly in +5, pan left −3", or "static"."""
+    parts = []
+    for axis in by_dominance(move):
+        value = getattr(move, axis)
+        positive, negative = DIRECTIONS[axis]
+        parts.append(f"{axis} {positive if value > 0 else negative} {signed(value)}")
+    return ", ".join(parts) or "static"
+
+
+def summarize(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> str:
+    """What the model is asked for, in the words a filmmaker uses, from what is really sent
+    (a ratio the hero frame decides, audio only where the model makes it)."""
+    parts = [f"{spec.duration_seconds} s"]
+    if caps.ratio_follows_first_frame and spec.has_hero_frame:
+        parts.append("the hero frame's shape")
+    else:
+        parts.append(spec.aspect_ratio)
+    parts.append(spec.resolution)
+    parts.append("with audio" if spec.audio and caps.native_audio else "no audio")
+    if spec.has_hero_frame and caps.first_frame:
+        parts.append("from the hero frame")
+    if spec.has_last_frame and caps.last_frame:
+        parts.append("ending on the last frame")
+    used = min(spec.reference_count, caps.max_references)
+    if used > 0:
+        parts.append(f"{used} reference image{'s' if used != 1 else ''}")
+    motion = get_motion(spec.motion_preset) if spec.motion_preset else None
+    camera = f"camera: {describe_move(spec.camera)}"
+    if motion is not None:
+        camera = f"camera: {motion.name}" + (
+            f" and {describe_move(spec.camera)}" if not spec.camera.is_static else ""
+        )
+    if not spec.camera.is_static or motion is not None:
+        # How the move travels matters as much as the move: a number the model obeys, or
+        # words it may read loosely.
+        if cam.ignored and not cam.sent and not cam.approximated:
+            camera += " (not sent: see Ignored)"
+        elif caps.camera.style == PROMPT or (cam.approximated and not cam.sent):
+            camera += " (in words, in the prompt)"
+        elif cam.approximated:
+            camera += " (partly in words, in the prompt)"
+    parts.append(camera)
+    if spec.seed is not None and caps.seed_range is not None:
+        parts.append(f"seed {spec.seed}")
+    return " · ".join(parts)
 
 
 def _unsupported(spec: ShotSpec, caps: Capabilities) -> list[str]:

@@ -5,17 +5,19 @@ it must never raise on a half-edited shot.
 
 from __future__ import annotations
 
+import datetime
 import math
 
 from providers.capabilities import CAPABILITIES, resolve
-from providers.core.capabilities import SINGLE_AXIS, Capabilities
-from providers.core.catalog import CAMERA_RANGE, DIALOGUE_LANGUAGES, label_for
+from providers.core.capabilities import DEPRECATED, RETIRED, SINGLE_AXIS, Capabilities
+from providers.core.catalog import CAMERA_RANGE, DIALOGUE_LANGUAGES, label_for, provider_name
 from providers.core.motions import MOTIONS
 from providers.core.prompting import fmt_seconds
 from providers.core.spec import ShotSpec
 from providers.design.compile import compile_shot
 
 FIELDS = (
+    "target_model",
     "duration_seconds",
     "aspect_ratio",
     "resolution",
@@ -58,13 +60,86 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def check_shot(spec: ShotSpec, model_slug: str | Capabilities) -> dict[str, list[str]]:
+# Who runs each provider account's models, as a filmmaker would name them ("Google no longer
+# serves Veo 3.1"); the account names in catalog.PROVIDER_NAMES are product names.
+COMPANIES = {"google-veo": "Google", "seedance": "BytePlus"}
+
+
+def company(provider: str) -> str:
+    return COMPANIES.get(provider, provider_name(provider))
+
+
+def spoken_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def lifecycle_status(model: str | Capabilities, *, today: datetime.date | None = None) -> str:
+    """AVAILABLE, DEPRECATED or RETIRED as of `today`: a deprecated model whose shutdown date
+    has come is treated as retired, since the provider stops serving it that day whether or
+    not the catalog has caught up."""
+    life = resolve(model).lifecycle
+    today = today or datetime.date.today()
+    if life.status == DEPRECATED and life.retires_on is not None and life.retires_on <= today:
+        return RETIRED
+    return life.status
+
+
+def replacement_of(model: str | Capabilities) -> Capabilities | None:
+    """The model to switch to from a deprecated or retired one, when there is one."""
+    slug = resolve(model).lifecycle.replacement
+    return CAPABILITIES.get(slug) if slug else None
+
+
+def _switch_words(caps: Capabilities) -> str:
+    replacement = replacement_of(caps)
+    return f"switch the shot to {replacement.name}" if replacement else "choose another model"
+
+
+def retired_reason(model: str | Capabilities, *, today: datetime.date | None = None) -> str:
+    """Why a retired model cannot be generated, in plain words; "" when it still runs."""
+    caps = resolve(model)
+    if lifecycle_status(caps, today=today) != RETIRED:
+        return ""
+    when = caps.lifecycle.retires_on
+    since = f" since {spoken_date(when)}" if when else ""
+    return f"{company(caps.provider)} no longer serves {caps.name}{since}: {_switch_words(caps)}."
+
+
+def gone_message(model: str | Capabilities, said: str = "") -> str:
+    """A take's message when the provider itself says the model is gone or not on this
+    account (ModelRetired): a fact about the model, not a judgement on the shot."""
+    caps = resolve(model)
+    text = (
+        f"{company(caps.provider)} no longer serves {caps.name} to this studio: "
+        f"{_switch_words(caps)}. Nothing was made and nothing was charged."
+    )
+    return f"{text} ({said})" if said else text
+
+
+def lifecycle_warnings(
+    model: str | Capabilities, *, today: datetime.date | None = None
+) -> list[str]:
+    """A warning, never a blocker, for a model that still runs but has a shutdown date."""
+    caps = resolve(model)
+    if lifecycle_status(caps, today=today) != DEPRECATED:
+        return []
+    when = caps.lifecycle.retires_on
+    date_words = f"on {spoken_date(when)}" if when else "soon"
+    return [f"{company(caps.provider)} retires {caps.name} {date_words}: {_switch_words(caps)}."]
+
+
+def check_shot(
+    spec: ShotSpec, model_slug: str | Capabilities, *, today: datetime.date | None = None
+) -> dict[str, list[str]]:
     caps = resolve(model_slug)
     found: dict[str, list[str]] = {}
 
     def say(field: str, message: str) -> None:
         found.setdefault(field, []).append(message)
 
+    retired = retired_reason(caps, today=today)
+    if retired:
+        say("target_model", retired)
     name = caps.name
     longest = max(caps.durations)
     if spec.duration_seconds not in caps.durations:

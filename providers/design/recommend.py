@@ -8,14 +8,16 @@ candidate for the final take, so it is never ranked.
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from providers.capabilities import CAPABILITIES
-from providers.core.capabilities import Capabilities
+from providers.core.capabilities import RETIRED, Capabilities
 from providers.core.catalog import DIALOGUE_LANGUAGES, label_for
 from providers.core.spec import ShotSpec
-from providers.design.preflight import check_shot
+from providers.design.preflight import check_shot, lifecycle_status, lifecycle_warnings
 
 PHYSICAL = re.compile(
     r"\b(fall|falls|falling|stumbl\w*|crash\w*|collid\w*|splinter\w*|shatter\w*|impact|punch\w*"
@@ -30,6 +32,11 @@ class Recommendation:
     model: str
     score: int
     reasons: list[str] = field(default_factory=list)
+    current: bool = False  # the shot's target now: always listed, even when it ranks low
+    price: str = ""  # filled in by the studio from its rate cards ("up to $1.20")
+    # Why switching to it would not let the shot go at once (no rate card, pre-flight
+    # problems): the page then offers no one-click switch, so Generate is never left disabled.
+    not_ready: str = ""
 
     @property
     def name(self) -> str:
@@ -41,12 +48,19 @@ def physical_words(spec: ShotSpec) -> list[str]:
     return sorted({m.lower() for m in PHYSICAL.findall(text)})
 
 
-def _score(spec: ShotSpec, caps: Capabilities) -> Recommendation:
+def _score(
+    spec: ShotSpec, caps: Capabilities, today: datetime.date | None = None
+) -> Recommendation:
     rec = Recommendation(model=caps.slug, score=0)
 
     def add(points: int, reason: str) -> None:
         rec.score += points
         rec.reasons.append(f"{points:+d} {reason}")
+
+    warnings = lifecycle_warnings(caps, today=today)
+    if warnings:
+        # Still served, but a shot planned on it today may have to move before it is made.
+        add(-2, warnings[0].rstrip("."))
 
     name, slug = caps.name, caps.slug
     if spec.dialogue:
@@ -114,7 +128,29 @@ def _score(spec: ShotSpec, caps: Capabilities) -> Recommendation:
     return rec
 
 
-def recommend(spec: ShotSpec) -> list[Recommendation]:
-    ranked = [_score(spec, caps) for caps in CAPABILITIES.values() if caps.provider != "previz"]
+def recommend(
+    spec: ShotSpec,
+    *,
+    runnable: Callable[[str], bool] | None = None,
+    current: str = "",
+    today: datetime.date | None = None,
+) -> list[Recommendation]:
+    """Models ranked for `spec`, best first. Only models that can run are candidates: never a
+    retired one, and none `runnable` says no to (the studio's keys), so applying a
+    recommendation never leaves a Generate button that cannot go. `current`, the shot's
+    target, is always in the list, marked, wherever it ranks."""
+
+    def candidate(caps: Capabilities) -> bool:
+        if caps.provider == "previz" or lifecycle_status(caps, today=today) == RETIRED:
+            return False
+        return runnable is None or runnable(caps.slug)
+
+    ranked = [
+        _score(spec, caps, today)
+        for caps in CAPABILITIES.values()
+        if candidate(caps) or caps.slug == current
+    ]
+    for rec in ranked:
+        rec.current = rec.model == current
     order = {slug: i for i, slug in enumerate(CAPABILITIES)}
     return sorted(ranked, key=lambda r: (-r.score, order[r.model]))

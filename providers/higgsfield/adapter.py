@@ -1,5 +1,6 @@
 """Higgsfield's HTTP adapter: the v2 `Key` header, the hero-frame upload, motion names resolved
-to ids, and contract.py's calls (providers.md 5.2, 5.3)."""
+to ids, the account's catalogue (`GET /models`, cached), and contract.py's calls
+(providers.md 5.2-5.4, 9)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from providers.core.adapter import HTTPProvider
 from providers.core.base import (
     CancelPolicy,
     GenerationRequest,
+    ModelRetired,
     Progress,
     ProviderError,
     QuotaExceeded,
@@ -23,15 +25,22 @@ from providers.core.base import (
     Submitted,
     Transient,
 )
+from providers.core.capabilities import Capabilities
 from providers.core.config import ProviderConfig
 from providers.core.http import ProviderHTTP, upload
+from providers.higgsfield.account import CatalogueAccount
+from providers.higgsfield.capabilities import MODELS
+from providers.higgsfield.catalogue import (
+    build_catalogue_submit,
+)
 from providers.higgsfield.contract import (
     build_submit,
     describe_error,
     parse_motions,
-    parse_status,
     parse_submit,
 )
+from providers.higgsfield.stills import SLUGS as STILL_SLUGS
+from providers.higgsfield.stills import parse_result, submit_still
 
 BASE_URL = "https://platform.higgsfield.ai"
 # Results seen in the wild come from Higgsfield's CloudFront distribution ([3P]: public pages
@@ -47,12 +56,32 @@ UPLOAD_HOSTS = ("higgsfield.ai", "d8j0ntlcm91z4.cloudfront.net")
 # from flooding one account; admins raise it per account.
 DEFAULT_MAX_CONCURRENT = 4
 MOTIONS_TTL = 3600.0  # the preset list changes rarely; refetch hourly so new ids show up
+# 404 and 423 at submit: the model is not on this account, or locked [V docs, §9];
+# the body says `model_not_found` [3P]. 503 stays a busy platform (Transient).
+MODEL_ACCESS_STATUSES = (404, 423)
+HOSTED = {caps.slug: caps for caps in MODELS if caps.api_model == caps.catalogue_id}
 ENV_HINT = "set HIGGSFIELD_API_KEY and HIGGSFIELD_API_SECRET (the SDK's HF_API_KEY/HF_API_SECRET)"
 
 
 class _HiggsfieldHTTP(ProviderHTTP):
     def error_for(self, response: httpx.Response, *, idempotent: bool) -> ProviderError:
-        if response.status_code == 403:  # Higgsfield's "not enough credits", not bad keys
+        status = response.status_code
+        if status in (404, 410) and response.request.url.path.endswith("/v1/motions"):
+            # The free preset list is gone, not the shot refused: nothing was sent or billed.
+            return ModelRetired(
+                "Higgsfield no longer serves its motion presets list (GET /v1/motions answered "
+                f"HTTP {status}), so a named camera preset cannot be sent: choose no preset, "
+                "or another model."
+            )
+        paid = response.request.method == "POST" and not idempotent
+        if status in MODEL_ACCESS_STATUSES and paid:
+            # The take's message already names the model (registry.model_gone_take_message).
+            return ModelRetired(
+                "Higgsfield: this account cannot use the model, which is not in its catalogue "
+                f"or is locked ({self.describe_error(response)}).",
+                raw=_raw(response),
+            )
+        if status == 403:  # Higgsfield's "not enough credits", not bad keys
             message = f"{self.provider}: {self.describe_error(response)}"
             try:
                 raw: Any = response.json()
@@ -71,7 +100,7 @@ def upload_hosts(value: tuple[str, ...] | str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-class HiggsfieldProvider(HTTPProvider):
+class HiggsfieldProvider(CatalogueAccount, HTTPProvider):
     """Credentials: api_key and api_secret (or api_key alone in the SDK's "id:secret" form).
     Option: upload_hosts. `config.webhook_url` goes out as ?hf_webhook=."""
 
@@ -80,10 +109,9 @@ class HiggsfieldProvider(HTTPProvider):
     # providers.md §5.2 [V-SDK] and the 2026 notes [V docs]: POST /requests/{id}/cancel works
     # only on queued requests; in_progress cannot be cancelled.
     cancel_policy = CancelPolicy.WHILE_QUEUED
-    # No URL lifetime is stated (§0 "not stated"). We assume the shortest any video API in the
-    # reference documents (Replicate's 1 h, §7.2), so "fetch again" is never offered for a link
-    # that is likely gone; Retry stays available after that. Download as soon as it completes.
-    result_ttl_seconds = 3600.0
+    # Higgsfield keeps generated files "a minimum of 7 days" [V: docs.higgsfield.ai FAQ, read
+    # 2026-12-06]; we still download as soon as a job completes.
+    result_ttl_seconds = 7 * 24 * 3600.0
     default_base_url = BASE_URL
     default_download_hosts = DOWNLOAD_HOSTS
     default_max_concurrent = DEFAULT_MAX_CONCURRENT
@@ -106,6 +134,7 @@ class HiggsfieldProvider(HTTPProvider):
         self._motions: dict[str, str] = {}
         self._motions_at = 0.0
         self._motions_lock = threading.Lock()
+        self.setup_catalogue()
 
     def auth_headers(self) -> dict[str, str]:
         key, secret = self.config.credential("api_key"), self.config.credential("api_secret")
@@ -120,6 +149,10 @@ class HiggsfieldProvider(HTTPProvider):
 
     # submit -------------------------------------------------------------------------------
     def submit(self, request: GenerationRequest) -> Submitted:
+        if request.model in STILL_SLUGS:  # Soul: a v2 queue request like any other (stills.py)
+            return submit_still(self, request)
+        if request.model in HOSTED:
+            return self.submit_hosted(request, HOSTED[request.model])
         hero = next((i for i in request.images if i.role == "first_frame"), None)
         if hero is None:
             raise Rejected("Higgsfield DoP makes video from a hero frame: add one to the shot.")
@@ -131,7 +164,7 @@ class HiggsfieldProvider(HTTPProvider):
         path, body = build_submit(
             request, image_url=image_url, motion_ids=motion_ids, webhook_url=webhook
         )
-        response = self.http.request("POST", path, idempotent=False, json=body)
+        response = self._post_paid(path, body)
         return parse_submit(self.http.json(response, after_submit=True))
 
     def motion_ids(self) -> dict[str, str]:
@@ -196,9 +229,40 @@ class HiggsfieldProvider(HTTPProvider):
         response = self.http.request(
             "GET", f"/requests/{quote(remote_id, safe='')}/status", idempotent=True
         )
-        return parse_status(self.http.json(response))
+        return parse_result(self.http.json(response))  # a video, or a still's images[0]
 
     def cancel(self, remote_id: str) -> None:
         # Cancelling twice is harmless, so this POST may be retried. Only queued requests can
         # be cancelled; a running one answers 400 and surfaces as Rejected with the reason.
         self.http.request("POST", f"/requests/{quote(remote_id, safe='')}/cancel", idempotent=True)
+
+    # the account's catalogue ----------------------------------------------------------------
+    def submit_hosted(self, request: GenerationRequest, caps: Capabilities) -> Submitted:
+        """A model Higgsfield hosts: POSTed to the application path its catalogue entry gives
+        (the slug, unless the entry names a path), since request schemas are being redesigned."""
+        hero = next((i for i in request.images if i.role == "first_frame"), None)
+        if hero is None:
+            raise Rejected(f"{caps.name} makes video from a hero frame: add one to the shot.")
+        entry = self._entry_or_none(caps.catalogue_id)
+        application = entry.application if entry else "/" + caps.catalogue_id
+        image_url = self.upload_image(hero.path)
+        webhook = str(request.options.get("webhook_url") or self.config.webhook_url)
+        path, body = build_catalogue_submit(
+            request, application=application, image_url=image_url, webhook_url=webhook
+        )
+        response = self._post_paid(path, body)
+        return parse_submit(self.http.json(response, after_submit=True))
+
+    def _post_paid(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return self.http.request("POST", path, idempotent=False, json=body)
+        except ModelRetired:
+            self._forget_catalogue()  # the account changed: the next offer must ask again
+            raise
+
+
+def _raw(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:2000]

@@ -1,5 +1,8 @@
 """Higgsfield DoP, preset-first: a motion preset carries the move and a short prompt says who
 does what. The hero frame already shows the setting, so context stays out of the prompt.
+
+Models Higgsfield hosts from its catalogue (Veo, Kling, Seedance via Higgsfield) get a plain
+prompt with the camera in words, and only duration and ratio as fields (capabilities.py).
 """
 
 from __future__ import annotations
@@ -8,17 +11,22 @@ from providers.core.capabilities import Capabilities
 from providers.core.prompting import (
     CameraTranslation,
     Draft,
+    camera_clause,
+    camera_sentence,
     commas,
     framing,
     hears_audio,
     join_sentences,
     sentence,
+    sequential_beats,
     subject_action,
 )
 from providers.core.spec import ShotSpec
 
 
 def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+    if caps.api_model == caps.catalogue_id:  # a hosted model: its id is its application path
+        return _hosted(spec, caps, cam)
     draft = Draft(prompt="")
     hears_audio(spec, caps, draft)
     if spec.context.strip():
@@ -37,6 +45,23 @@ def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
     if spec.has_hero_frame:
         draft.notes.append("hero frame sent as input_images[0]")
     draft.notes.append("motion names are resolved to ids from GET /v1/motions when sending")
+    return draft
+
+
+def _hosted(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+    draft = Draft(prompt="")
+    hears_audio(spec, caps, draft)
+    clause = camera_clause(spec, cam)
+    draft.prompt = join_sentences(
+        sentence(subject_action(spec)),
+        *sequential_beats(spec, caps, draft),
+        sentence(commas(spec.context, spec.style)),
+        camera_sentence(clause) if clause else "",
+    )
+    draft.params = {"duration": spec.duration_seconds, "aspect_ratio": spec.aspect_ratio}
+    if spec.has_hero_frame:
+        draft.notes.append("hero frame uploaded and sent as image_url")
+    draft.notes.append(f"sent to Higgsfield's {caps.catalogue_id} application [I]")
     return draft
 
 

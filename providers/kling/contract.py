@@ -1,6 +1,7 @@
-"""Kling 2.6 on the Kling AI developer API (docs/providers.md section 3).
+"""Kling 2.6 and 3.0 on the Kling AI developer API (docs/providers.md section 3).
 
-Contract in brief: every request carries a freshly minted HS256 JWT (iss = access key); create
+Contract in brief: Kling 3.0 requests carry the account's static API key as a bearer token;
+older models carry a freshly minted HS256 JWT (iss = access key) [3P, §3.1]; create
 is POST /v1/videos/text2video or /v1/videos/image2video; the task is read back at the same
 resource, /v1/videos/<kind>/<task_id>. Every answer is a `{code, message, request_id, data}`
 envelope, and `code != 0` is an error even on HTTP 200. Statuses are submitted, processing,
@@ -25,6 +26,7 @@ import jwt
 from providers.core.base import (
     AuthFailed,
     GenerationRequest,
+    ModelRetired,
     Progress,
     ProviderError,
     QuotaExceeded,
@@ -40,7 +42,8 @@ TOKEN_SKEW = 5  # nbf = now - 5 absorbs clock skew (401/1003 otherwise)
 
 TEXT2VIDEO = "text2video"
 IMAGE2VIDEO = "image2video"
-KINDS = (TEXT2VIDEO, IMAGE2VIDEO)
+MOTION_CONTROL = "motion-control"  # motion.py; read back at the same resource
+KINDS = (TEXT2VIDEO, IMAGE2VIDEO, MOTION_CONTROL)
 
 # camera_control per the capability map (3.5): text2video kling-v1 std 5 s, image2video
 # kling-v1-5 pro 5 s ("simple" only). No v2.x model lists it, so Kling 2.6 never sends it.
@@ -60,13 +63,29 @@ STATES = {
 MODERATION_WORDS = ("risk control", "content security", "sensitive", "moderation", "violat")
 
 AUTH_CODES = {1000, 1001, 1002, 1003, 1004, 1100, 1103, 1304}
+# 1203 "the requested resource does not exist (e.g. model)"; 1103 "no permission to access the
+# requested resource (e.g. API/model)" when its message names a model [V-mirror code table].
+MODEL_GONE_CODES = {1203}
 QUOTA_CODES = {1101, 1102}  # in arrears (postpaid); resource pack depleted or expired (prepaid)
 BUSY_CODES = {1302, 1303}  # rate too high; concurrency over the resource-pack limit
-REJECT_CODES = {1200, 1201, 1202, 1203, 1300, 1301}
+REJECT_CODES = {1200, 1201, 1202, 1300, 1301}
 MIN_BUSY_WAIT = 1.0  # the docs: exponential backoff, initial delay >= 1 s
 
 
 # --- auth -----------------------------------------------------------------------------------
+API_KEY, JWT = "api_key", "jwt"
+# Kling 3.0 models take the static API key; the AK/SK JWT stays for older ones [3P: the
+# reference's §9 citing kling.ai/document-api commonInfo; vercel/ai @ai-sdk/klingai 4.0.16,
+# 2026-07-28, "Kling AI now issues a single API key ... the legacy accessKey / secretKey pair
+# keeps working"]. Which models each key serves is not stated by Kling itself: [I].
+API_KEY_MODEL_PREFIXES = ("kling-v3", "kling-3")
+
+
+def auth_kind(model_name: str) -> str:
+    """Which key `model_name` (Kling's id, e.g. "kling-v3") is sent with."""
+    return API_KEY if model_name.startswith(API_KEY_MODEL_PREFIXES) else JWT
+
+
 def mint_token(access_key: str, secret_key: str, *, now: float | None = None) -> str:
     """The per-request API token of the docs' "API Authentication" example."""
     issued = int(time.time() if now is None else now)
@@ -100,6 +119,12 @@ def error_for_code(
     if code == 0:
         return None
     message = f"Kling: {describe(payload, status if status != 200 else None)}"
+    if code in MODEL_GONE_CODES or (code == 1103 and "model" in message.lower()):
+        return ModelRetired(
+            f"{message}. Kling says this model does not exist or this account may not use it: "
+            "nothing was made or charged; choose another model.",
+            raw=payload,
+        )
     if code in AUTH_CODES:
         return AuthFailed(message, raw=payload)
     if code in QUOTA_CODES:

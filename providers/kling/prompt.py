@@ -1,4 +1,4 @@
-"""Kling 2.6: [Subject] + [Action with physical detail] + [Camera Movement] + [Style/Mood].
+"""Kling 2.6 and 3.0: [Subject] + [Action with physical detail] + [Camera Movement] + [Style/Mood].
 
 Sentences, not a comma list: the guide's example reads "A knight ... splinters under the
 impact. The camera is a handheld shot that shakes with the impact."
@@ -33,7 +33,7 @@ def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
         sound += sound_sentences(spec)
     draft.prompt = join_sentences(describe(spec, caps, cam, draft), *sound)
 
-    mode = caps.slug.rsplit("-", 1)[-1]  # kling-2.6-std / kling-2.6-pro
+    mode = caps.slug.rsplit("-", 1)[-1]  # kling-2.6-std / kling-3.0-pro
     params: dict = {
         "model_name": caps.api_model,
         "mode": mode,

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from providers.core.base import (
     CancelPolicy,
+    ConnectionCheck,
     GenerationRequest,
     Progress,
     ProviderError,
@@ -29,6 +30,7 @@ from providers.core.base import (
 from providers.core.config import ProviderConfig
 from providers.previz import jobs
 from providers.previz.render import RenderError, RenderJob, output_size
+from providers.previz.stills import STILL_SLUG, submit_still
 
 STALE_SECONDS = 120.0  # the render task heartbeats every 10 s; silence this long means it died
 CHUNK = 1024 * 1024
@@ -78,7 +80,15 @@ class PrevizProvider:
     def availability(self) -> tuple[bool, str]:
         return True, ""
 
+    def check_connection(self) -> ConnectionCheck:
+        """Always connected: previz renders here, with no account and no keys."""
+        return ConnectionCheck(
+            ok=True, message="Connected: previz renders on this studio's own workers, free."
+        )
+
     def submit(self, request: GenerationRequest) -> Submitted:
+        if request.model == STILL_SLUG:
+            return submit_still(request)  # drawn at once: no job, nothing to poll
         job_id = jobs.job_id_for(request.take_id)
         directory = jobs.job_dir(self.jobs_dir, job_id)
         if os.path.isdir(directory):

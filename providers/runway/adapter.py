@@ -7,9 +7,12 @@ import httpx
 
 from providers.core.adapter import HTTPProvider
 from providers.core.base import (
+    AuthFailed,
     CancelPolicy,
+    ConnectionCheck,
     GenerationRequest,
     Progress,
+    ProviderError,
     QuotaExceeded,
     Rejected,
     State,
@@ -18,11 +21,14 @@ from providers.core.base import (
 from providers.runway.contract import (
     build_submit,
     describe_error,
+    describe_organization,
     is_out_of_credits,
     parse_status,
     parse_submit,
     task_path,
 )
+from providers.runway.stills import SLUGS as STILL_SLUGS
+from providers.runway.stills import build_still
 
 DEFAULT_BASE_URL = "https://api.dev.runwayml.com"
 # Required on every request; still the official SDK's default in 2026 (providers.md 2.1).
@@ -62,8 +68,24 @@ class RunwayProvider(HTTPProvider):
     def missing_keys_message(self, missing: list[str]) -> str:
         return f"No Runway API key: set {ENV_VAR} or enter a key in the studio."
 
+    def check_connection(self) -> ConnectionCheck:
+        """GET /v1/organization (free): the credit balance and the tier's limits, in words."""
+        usable, reason = self.availability()
+        if not usable:
+            return ConnectionCheck(ok=False, message=reason)
+        try:
+            response = self.http.request("GET", "/v1/organization", idempotent=True)
+            organization = self.http.json(response)
+        except AuthFailed as error:
+            return ConnectionCheck(ok=False, message=f"Runway refused the key: {error.message}")
+        except ProviderError as error:
+            return ConnectionCheck(ok=False, message=f"Could not check: {error.message}")
+        message, models = describe_organization(organization)
+        return ConnectionCheck(ok=True, message=f"Connected: {message}", models=models)
+
     def submit(self, request: GenerationRequest) -> Submitted:
-        path, body = build_submit(request)
+        # Gen-4 Image is a task like a video (stills.py); poll and download are shared.
+        path, body = build_still(request) if request.model in STILL_SLUGS else build_submit(request)
         try:
             response = self.http.request("POST", path, idempotent=False, json=body)
         except Rejected as error:

@@ -215,3 +215,30 @@ def is_out_of_credits(error: ProviderError) -> bool:
 
 def task_path(remote_id: str) -> str:
     return f"/v1/tasks/{quote(remote_id, safe='')}"
+
+
+def describe_organization(organization: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """Words for GET /v1/organization [V-SDK: runwayml 5.24.0]: the balance in credits and
+    dollars (§2.8: $0.01 a credit), the tier's monthly cap, and each of our models' limits.
+    Also the model ids the tier lists."""
+    balance = organization.get("creditBalance")
+    tier = organization.get("tier") if isinstance(organization.get("tier"), dict) else {}
+    limits = tier.get("models") if isinstance(tier.get("models"), dict) else {}
+    parts = []
+    if isinstance(balance, int):
+        parts.append(f"{balance:,} credits left (about ${balance / 100:,.2f})")
+    cap = tier.get("maxMonthlyCreditSpend")
+    if isinstance(cap, int):
+        parts.append(f"the tier allows buying up to {cap:,} credits a month")
+    for model in ("gen4.5", "gen4_turbo"):
+        limit = limits.get(model)
+        if not isinstance(limit, dict):
+            parts.append(f"{model} is not in this tier")
+            continue
+        at_once = limit.get("maxConcurrentGenerations")
+        daily = limit.get("maxDailyGenerations")
+        parts.append(
+            f"{model}: {at_once if at_once is not None else 'unlimited'} at a time, "
+            f"{daily if daily is not None else 'unlimited'} a day"
+        )
+    return "; ".join(parts) + ".", tuple(sorted(limits))

@@ -11,8 +11,10 @@ from providers.core.adapter import HTTPProvider
 from providers.core.base import (
     AuthFailed,
     CancelPolicy,
+    ConnectionCheck,
     GenerationRequest,
     Progress,
+    ProviderError,
     QuotaExceeded,
     Submitted,
 )
@@ -24,6 +26,8 @@ from providers.seedance.contract import (
     parse_status,
     parse_submit,
 )
+from providers.seedance.stills import SLUGS as STILL_SLUGS
+from providers.seedance.stills import submit_still
 
 # BytePlus ap-southeast-1 (§4.1). Volcengine (China) is https://ark.cn-beijing.volces.com/api/v3.
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
@@ -72,7 +76,29 @@ class SeedanceProvider(HTTPProvider):
                 raise QuotaExceeded(error.message, raw=error.raw) from error
             raise
 
+    def check_connection(self) -> ConnectionCheck:
+        """Lists one task (free; §4.2 list call): shows whether ModelArk takes the key. The list
+        says nothing of model access, which only a create shows."""
+        usable, reason = self.availability()
+        if not usable:
+            return ConnectionCheck(ok=False, message=reason)
+        try:
+            response = self._call("GET", f"{TASKS_PATH}?page_size=1", idempotent=True)
+            total = self.http.json(response).get("total")
+        except AuthFailed as error:
+            return ConnectionCheck(ok=False, message=f"ModelArk refused the key: {error.message}")
+        except QuotaExceeded as error:
+            return ConnectionCheck(
+                ok=False, message=f"The key works but the account cannot pay: {error.message}"
+            )
+        except ProviderError as error:
+            return ConnectionCheck(ok=False, message=f"Could not check: {error.message}")
+        count = f" ({total} tasks in the last 7 days)" if isinstance(total, int) else ""
+        return ConnectionCheck(ok=True, message=f"Connected: ModelArk accepted the key{count}.")
+
     def submit(self, request: GenerationRequest) -> Submitted:
+        if request.model in STILL_SLUGS:  # Seedream: one synchronous call (stills.py)
+            return submit_still(self, request)
         self.require_keys()
         path, body = build_submit(request, callback_url=self.config.webhook_url)
         response = self._call("POST", path, idempotent=False, json=body)

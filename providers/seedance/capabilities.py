@@ -29,5 +29,7 @@ MODELS: tuple[Capabilities, ...] = (
         dialogue_languages=ALL_LANGUAGES,
         # The guide promises voice cloning; the API has reference_audio on 2.x only.
         voice_sample=False,
+        # A 480p draft, then a final made from it without sending the inputs again (§4.3).
+        draft_mode=True,
     ),
 )

@@ -21,6 +21,7 @@ from providers.core.base import (
     GenerationRequest,
     Progress,
     ProviderError,
+    Rejected,
     State,
     Submitted,
     UnknownOutcome,
@@ -31,6 +32,16 @@ from providers.seedance.prices import RATE_CARDS
 
 MODELS = {caps.slug: caps for caps in _MODELS}
 TASKS_PATH = "/contents/generations/tasks"
+
+# Draft then final (§4.3) [V-mirror: Volcengine's create-task page, docs/82379/1520757; V-SDK:
+# byteplus-python-sdk-v2 3.0.63 `draft` and CreateTaskContentDraftTaskParam]. A draft renders
+# at 480p ("other resolutions are an error"), with no last frame returned and no flex tier.
+DRAFT_RESOLUTION = "480p"
+DRAFT_REFUSES = ("return_last_frame", "service_tier")
+# A final reuses these from its draft ("the platform reuses model, content.text,
+# content.image_url, generate_audio, seed, ratio, duration, camera_fixed"); it may still set
+# the rest (resolution, watermark, callback_url, return_last_frame, ...).
+FROM_DRAFT = ("generate_audio", "seed", "ratio", "duration", "camera_fixed")
 
 # Our InputImage roles -> ModelArk content roles (§4.3).
 ROLES = {
@@ -67,9 +78,21 @@ def image_data_uri(path: str) -> str:
 def build_submit(
     request: GenerationRequest, *, callback_url: str = ""
 ) -> tuple[str, dict[str, Any]]:
-    """The create call: (path, JSON body). request.params already carry the API's field names."""
+    """The create call: (path, JSON body). request.params already carry the API's field names.
+    `options["draft"]` makes the cheap 480p draft; `continues` of kind "final_from_draft" makes
+    the final from that draft, sending neither the prompt nor the images again."""
     params = dict(request.params)
     model = params.pop("model", "") or MODELS[request.model].api_model
+    continues = request.continues
+    if continues is not None and continues.kind == "final_from_draft":
+        return TASKS_PATH, _final_body(model, params, continues.remote_id, callback_url)
+    if request.options.get("draft"):
+        if not MODELS[request.model].draft_mode:
+            raise Rejected(f"{MODELS[request.model].name} has no draft mode.")
+        for name in DRAFT_REFUSES:
+            params.pop(name, None)
+        params["resolution"] = DRAFT_RESOLUTION
+        params["draft"] = True
     content: list[dict[str, Any]] = []
     if request.prompt.strip():
         content.append({"type": "text", "text": request.prompt})
@@ -86,6 +109,24 @@ def build_submit(
     if callback_url:
         body["callback_url"] = callback_url  # [3P] a nudge only: polling stays the backstop
     return TASKS_PATH, body
+
+
+def _final_body(
+    model: str, params: dict[str, Any], draft_id: str, callback_url: str
+) -> dict[str, Any]:
+    """The final made from draft task `draft_id`: only what the draft does not fix."""
+    if not draft_id:
+        raise Rejected("Seedance needs the draft task's id to make the final from it.")
+    kept = {k: v for k, v in params.items() if k not in FROM_DRAFT and k != "draft"}
+    body: dict[str, Any] = {
+        "model": model,
+        "content": [{"type": "draft_task", "draft_task": {"id": draft_id}}],
+        **kept,
+    }
+    body.setdefault("watermark", False)
+    if callback_url:
+        body["callback_url"] = callback_url
+    return body
 
 
 def parse_submit(payload: dict[str, Any]) -> Submitted:

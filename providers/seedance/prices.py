@@ -14,7 +14,7 @@ RATE_CARDS: tuple[Rate, ...] = (
         True,
         PER_MILLION_TOKENS,
         Decimal("2.4"),
-        source=f"{PROVIDERS_MD} §4.6: $2.4 per 1M tokens with audio",
+        source=f"{PROVIDERS_MD} §4.6: $2.4 per 1M tokens with audio [V via Comfy docs, 2026]",
     ),
     Rate(
         "seedance-1.5-pro",
@@ -22,7 +22,7 @@ RATE_CARDS: tuple[Rate, ...] = (
         False,
         PER_MILLION_TOKENS,
         Decimal("1.2"),
-        source=f"{PROVIDERS_MD} §4.6: $1.2 per 1M tokens without audio",
+        source=f"{PROVIDERS_MD} §4.6: $1.2 per 1M tokens silent [V via Comfy docs, 2026]",
     ),
 )
 
@@ -31,9 +31,13 @@ SHORT_SIDE = {"480p": 480, "720p": 720, "1080p": 1080, "4k": 2160, "preview": 36
 FPS = 24
 
 
-def seedance_tokens(spec: ShotSpec) -> Decimal:
-    """tokens ≈ width × height × fps × seconds / 1024 (§4.6)."""
-    short = SHORT_SIDE.get(spec.resolution, 720)
+def seedance_tokens(spec: ShotSpec, *, draft: bool = False) -> Decimal:
+    """tokens ≈ width × height × fps × seconds / 1024 (§4.6).
+
+    A draft renders at 480p whatever the shot asks (§4.3), so it is counted at 480p [I: the
+    docs say only that a draft "uses fewer tokens"]; a final made from a draft is counted like
+    any clip, at its own resolution and the draft's duration and ratio."""
+    short = SHORT_SIDE["480p"] if draft else SHORT_SIDE.get(spec.resolution, 720)
     across, down = (int(part) for part in (spec.aspect_ratio or "16:9").split(":"))
     long_side = round(short * max(across, down) / min(across, down))
     pixels = short * long_side

@@ -104,6 +104,9 @@ class Simulator:
         self.submissions: list[tuple[str, dict]] = []  # every accepted create, for tests
         self.faults: dict[str, list[str]] = {}
         self.expired: set[str] = set()
+        # A provider module's own records beyond jobs (Higgsfield's accounts and uploads),
+        # keyed by module; cleared with everything else on reset.
+        self.state: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
         self.video_path = video_path or sample_video()
@@ -129,6 +132,7 @@ class Simulator:
             self.faults.clear()
             self.submissions.clear()
             self.expired.clear()
+            self.state.clear()
 
     # jobs --------------------------------------------------------------------------------
     def create_job(self, provider: str, model: str, request: dict, *, prefix: str = "") -> Job:
@@ -202,6 +206,7 @@ def default_credentials() -> dict[str, Any]:
         "gemini": "sim-gemini-key",
         "vertex": "sim-vertex-token",
         "kling": ("sim-kling-access", "sim-kling-secret-0123456789abcdef01234567"),
+        "kling-api-key": "sim-kling-api-key",  # Kling 3.0's static key (kling.API_KEY)
         "runway": "sim-runway-key",
         "seedance": "sim-ark-key",
         "higgsfield": ("sim-hf-id", "sim-hf-secret"),

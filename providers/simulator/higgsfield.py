@@ -8,6 +8,15 @@ Routes (after the /<prefix> the server strips):
   POST /v1/image2video/dop[?hf_webhook] create; flat arguments (v2) or {"params": ...} (v1 shape)
   GET  /requests/<id>/status            status object, `video.url` when completed
   POST /requests/<id>/cancel            queued only; 400 otherwise
+  GET  /models                          the account's catalogue, {"items": [...]} [3P shape]
+  GET  /models/usage                    estimated spend in USD per model [I shape]
+  POST /<catalogue slug>                a hosted video application (HOSTED_VIDEO); 404
+                                        model_not_found when the account lacks it, 423 when
+                                        it is locked ([V] statuses, [3P] body)
+
+Accounts: each key pair has its own catalogue (`add_account`); the default credentials get
+DEFAULT_CATALOGUE. `state(sim)["locked"]` holds slugs answering 423, and
+`state(sim)["motions_gone"]` makes GET /v1/motions answer 404, for tests.
 
 Where providers.md gives no exact wording (the 401/403/429 bodies, the failed object, the
 concurrency answer) the answers follow FastAPI's `{"detail": ...}` shape the SDKs read [I].
@@ -18,12 +27,35 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from providers.core.motions import MOTIONS
 from providers.simulator.core import Job, Request, Response, Simulator
 
 MODELS = ("dop-lite", "dop-turbo", "dop-standard")
+# Hosted image-to-video applications the simulator serves, and the durations each takes [I].
+# The Veo and Seedance slugs are [I]; Kling's is [3P] (providers/higgsfield/capabilities.py).
+HOSTED_VIDEO: dict[str, tuple[int, ...]] = {
+    "google/veo-3.1/image-to-video": (8,),
+    "kling-video/v3.0/std/image-to-video": (5, 10),
+    "bytedance/seedance/v1.5/pro/image-to-video": (5, 10),
+}
+HOSTED_RATIOS = ("16:9", "9:16", "1:1")
+# (slug, title, operation, output, base credits): DoP's rows as two live probes saw them [3P,
+# 2026-08-01]; the hosted rows are [I]. Credits are the catalogue's own unit, not prices.
+CATALOGUE_ROWS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("higgsfield-ai/dop/lite", "DoP Lite", "image2video", "video", "2.00"),
+    ("higgsfield-ai/dop/lite/first-last-frame", "DoP Lite FLF", "image2video", "video", "2.00"),
+    ("higgsfield-ai/dop/turbo", "DoP Turbo", "image2video", "video", "6.50"),
+    ("higgsfield-ai/dop/standard", "DoP Standard", "image2video", "video", "9.00"),
+    ("higgsfield-ai/soul/standard", "Soul", "text2image", "image", "1.00"),
+    ("google/veo-3.1/image-to-video", "Veo 3.1", "image2video", "video", "40.00"),
+    ("kling-video/v3.0/std/image-to-video", "Kling 3.0", "image2video", "video", "12.00"),
+    ("bytedance/seedance/v1.5/pro/image-to-video", "Seedance 1.5", "image2video", "video", "8.00"),
+)
+DEFAULT_CATALOGUE = tuple(row[0] for row in CATALOGUE_ROWS)
+USD_PER_CREDIT = "0.0625"  # [3P] one project's conversion; the simulator's usage uses it [I]
 MAX_MOTIONS = 2  # [V-SDK JS README] "Can have up to 2 motions"
 SEED_RANGE = (0, 1_000_000)  # [V-SDK JS helpers.ts `seed()`]
 STATUS = {
@@ -65,9 +97,26 @@ def motions_list() -> list[dict[str, Any]]:
     ]
 
 
-def _state(sim: Simulator) -> dict[str, dict]:
+def _state(sim: Simulator) -> dict[str, Any]:
     """Per-simulator storage this module needs beyond core's jobs."""
-    return sim.__dict__.setdefault("higgsfield", {"uploads": {}, "webhooks": {}})
+    state = sim.state.setdefault("higgsfield", {"uploads": {}, "webhooks": {}})
+    if "accounts" not in state:
+        key_id, secret = sim.credentials["higgsfield"]
+        state.update(
+            accounts={key_id: (secret, DEFAULT_CATALOGUE)},
+            locked=set(),
+            motions_gone=False,
+            spent={},  # key id -> [slug, ...] of every accepted create
+        )
+    return state
+
+
+state = _state  # what tests use
+
+
+def add_account(sim: Simulator, key_id: str, secret: str, catalogue: tuple[str, ...]) -> None:
+    """Another key pair, whose catalogue lists only `catalogue` (slugs)."""
+    _state(sim)["accounts"][key_id] = (secret, tuple(catalogue))
 
 
 def handle(sim: Simulator, request: Request) -> Response | None:
@@ -75,12 +124,20 @@ def handle(sim: Simulator, request: Request) -> Response | None:
     base = f"{sim.base_url}/{prefix}"
     if request.path.startswith("/uploads/"):
         return _upload(sim, request)
-    if not _authorized(sim, request):
+    account = _account(sim, request)
+    if account is None:
         if not request.headers.get("authorization") and "hf-api-key" not in request.headers:
             return Response(401, {"detail": "Not authenticated"})
         return Response(401, {"detail": "Invalid API credentials"})
+    catalogue = _state(sim)["accounts"][account][1]
     if request.method == "GET" and request.path == "/v1/motions":
+        if _state(sim)["motions_gone"]:
+            return Response(404, {"detail": "Not Found"})
         return Response(200, motions_list())
+    if request.method == "GET" and request.path == "/models":
+        return Response(200, {"items": [_row(r) for r in CATALOGUE_ROWS if r[0] in catalogue]})
+    if request.method == "GET" and request.path == "/models/usage":
+        return Response(200, _usage(_state(sim)["spent"].get(account, [])))
     if request.method == "POST" and request.path == "/files/generate-upload-url":
         content_type = (request.json or {}).get("content_type") or "application/octet-stream"
         token = secrets.token_urlsafe(12)
@@ -95,7 +152,13 @@ def handle(sim: Simulator, request: Request) -> Response | None:
             },
         )
     if request.method == "POST" and request.path == "/v1/image2video/dop":
-        return _create(sim, request, prefix, base)
+        model = (request.json or {}).get("model") if isinstance(request.json, dict) else None
+        slug = f"higgsfield-ai/dop/{str(model).removeprefix('dop-')}"
+        refused = _access(sim, slug, catalogue) if model in MODELS else None
+        return refused or _create(sim, request, prefix, base, account)
+    slug = request.path.lstrip("/")
+    if request.method == "POST" and slug in HOSTED_VIDEO:
+        return _access(sim, slug, catalogue) or _create_hosted(sim, request, prefix, base, account)
     match = REQUEST_PATH.match(request.path)
     if match:
         job = sim.find(prefix, match.group(1))
@@ -117,15 +180,54 @@ def handle(sim: Simulator, request: Request) -> Response | None:
     return None
 
 
-def _authorized(sim: Simulator, request: Request) -> bool:
-    key_id, secret = sim.credentials["higgsfield"]
-    if request.headers.get("authorization", "") == f"Key {key_id}:{secret}":
-        return True
-    # v1's deprecated headers still authenticate (providers.md 5.1).
-    return (request.headers.get("hf-api-key"), request.headers.get("hf-secret")) == (
-        key_id,
-        secret,
-    )
+def _account(sim: Simulator, request: Request) -> str | None:
+    """The key id the request authenticates as, or None."""
+    for key_id, (secret, _) in _state(sim)["accounts"].items():
+        if request.headers.get("authorization", "") == f"Key {key_id}:{secret}":
+            return key_id
+        # v1's deprecated headers still authenticate (providers.md 5.1).
+        if (request.headers.get("hf-api-key"), request.headers.get("hf-secret")) == (
+            key_id,
+            secret,
+        ):
+            return key_id
+    return None
+
+
+def _row(row: tuple[str, str, str, str, str]) -> dict[str, Any]:
+    slug, title, operation, output, credits = row
+    return {
+        "slug": slug,
+        "title": title,
+        "description": f"{title} on the simulated platform",
+        "operation_type": [operation],
+        "output_type": output,
+        "base_credits": credits,
+    }
+
+
+def _usage(spent: list[str]) -> dict[str, Any]:
+    credits = {row[0]: Decimal(row[4]) for row in CATALOGUE_ROWS}
+    items: dict[str, dict[str, Any]] = {}
+    for slug in spent:
+        item = items.setdefault(slug, {"slug": slug, "requests": 0, "usd": Decimal(0)})
+        item["requests"] += 1
+        item["usd"] += credits.get(slug, Decimal(0)) * Decimal(USD_PER_CREDIT)
+    rows = [
+        {"slug": i["slug"], "requests": i["requests"], "estimated_cost_usd": str(i["usd"])}
+        for i in items.values()
+    ]
+    total = sum((i["usd"] for i in items.values()), Decimal(0))
+    return {"currency": "USD", "total_usd": str(total), "items": rows}
+
+
+def _access(sim: Simulator, slug: str, catalogue: tuple[str, ...]) -> Response | None:
+    """404/423 for a model the account cannot use ([V] statuses, [3P] 404 body)."""
+    if slug not in catalogue:
+        return Response(404, {"detail": "model_not_found"})
+    if slug in _state(sim)["locked"]:
+        return Response(423, {"detail": "Model is locked for this account"})
+    return None
 
 
 def _upload(sim: Simulator, request: Request) -> Response:
@@ -164,7 +266,7 @@ def _fault(fault: str, sim: Simulator) -> Response:
     return Response(200, b"<html><body>502 Bad Gateway</body></html>")  # malformed
 
 
-def _create(sim: Simulator, request: Request, prefix: str, base: str) -> Response:
+def _create(sim: Simulator, request: Request, prefix: str, base: str, account: str) -> Response:
     fault = sim.next_fault(prefix, kinds=CREATE_FAULTS)
     if fault:
         return _fault(fault, sim)
@@ -179,9 +281,62 @@ def _create(sim: Simulator, request: Request, prefix: str, base: str) -> Respons
     if problem:
         return Response(400, {"detail": problem})
     job = sim.create_job(prefix, arguments["model"], arguments)
+    slug = f"higgsfield-ai/dop/{arguments['model'].removeprefix('dop-')}"
+    return _accepted(sim, request, job, base, account, slug)
+
+
+def _accepted(
+    sim: Simulator, request: Request, job: Job, base: str, account: str, slug: str
+) -> Response:
     if request.query.get("hf_webhook"):
         _state(sim)["webhooks"][job.id] = request.query["hf_webhook"]
+    _state(sim)["spent"].setdefault(account, []).append(slug)
     return Response(200, _links(job, base, "queued"))
+
+
+def _create_hosted(
+    sim: Simulator, request: Request, prefix: str, base: str, account: str
+) -> Response:
+    fault = sim.next_fault(prefix, kinds=CREATE_FAULTS)
+    if fault:
+        return _fault(fault, sim)
+    slug = request.path.lstrip("/")
+    body = request.json
+    if not isinstance(body, dict):
+        return Response(400, {"detail": "Request body must be a JSON object"})
+    errors = validate_hosted(slug, body)
+    if errors:
+        return Response(422, {"detail": errors})
+    uploads = _state(sim)["uploads"]
+    token = body["image_url"].rpartition("/uploads/")[2]
+    if "/uploads/" in body["image_url"] and uploads.get(token) is None:
+        return Response(400, {"detail": "Could not download input image: it was never uploaded"})
+    job = sim.create_job(prefix, slug, body)
+    return _accepted(sim, request, job, base, account, slug)
+
+
+def validate_hosted(slug: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The minimal image-to-video body [I]: prompt, image_url, duration, aspect_ratio."""
+    errors: list[dict[str, Any]] = []
+
+    def error(kind: str, field: str, msg: str, value: Any = None) -> None:
+        errors.append({"type": kind, "loc": ["body", field], "msg": msg, "input": value})
+
+    for field in sorted(set(body) - {"prompt", "image_url", "duration", "aspect_ratio"}):
+        error("extra_forbidden", field, "Extra inputs are not permitted", body[field])
+    if not isinstance(body.get("prompt"), str) or not body["prompt"].strip():
+        error("missing", "prompt", "Field required", body.get("prompt"))
+    url = body.get("image_url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        error("url_scheme", "image_url", "URL scheme should be 'http' or 'https'", url)
+    durations = HOSTED_VIDEO[slug]
+    if body.get("duration", durations[0]) not in durations:
+        allowed = " or ".join(str(d) for d in durations)
+        error("literal_error", "duration", f"Input should be {allowed}", body.get("duration"))
+    if body.get("aspect_ratio", HOSTED_RATIOS[0]) not in HOSTED_RATIOS:
+        allowed = ", ".join(f"'{r}'" for r in HOSTED_RATIOS)
+        error("literal_error", "aspect_ratio", f"Input should be {allowed}", body["aspect_ratio"])
+    return errors
 
 
 def validate(arguments: dict[str, Any]) -> list[dict[str, Any]]:

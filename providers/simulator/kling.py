@@ -7,6 +7,11 @@ failed, and moderation the way Kling does it after acceptance: `failed` with the
 task_status_msg. There is no cancel endpoint, as in the docs. Where Kling's exact wording is
 not documented the messages below are the docs' own explanations of the code ([I]).
 
+Auth follows §3.1: Kling 3.0 creates take the account's static API key as the bearer token,
+older models the AK/SK JWT; a create with the other kind is refused 401/1002 with words saying
+which key the model takes ([I]: Kling documents no code for it). Reads (query, list) take
+either kind: a key identifies the account [I].
+
 The simulator is deliberately stricter than Kling may be (unknown fields, a `duration` that is
 not a string): anything it accepts the real API documents as valid.
 """
@@ -55,10 +60,27 @@ FIELDS = {
     "text2video": COMMON_FIELDS | {"aspect_ratio"},
     "image2video": COMMON_FIELDS
     | {"image", "image_tail", "static_mask", "dynamic_masks", "element_list"},
+    # [3P: a copy of Kling's motion-control page; docs.comfy.org node] (kling/motion.py)
+    "motion-control": {
+        "model_name",
+        "prompt",
+        "image_url",
+        "video_url",
+        "keep_original_sound",
+        "character_orientation",
+        "mode",
+        "callback_url",
+        "external_task_id",
+    },
 }
+MOTION_MODELS = ("kling-v2-6", "kling-v3")
 CAMERA_CONTROL = {("text2video", "kling-v1", "std"), ("image2video", "kling-v1-5", "pro")}
 CAMERA_TYPES = ("simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward")
 CAMERA_AXES = ("horizontal", "vertical", "pan", "tilt", "roll", "zoom")
+# The static API key it accepts unless the Simulator's credentials name one as "<prefix>-api-key".
+API_KEY = "sim-kling-api-key"
+# Models created with the static API key; older ones with the JWT (providers.md §3.1) [3P].
+API_KEY_MODELS = ("kling-v3",)
 # Illustrative units per 5 s for the simulator's final_unit_deduction; not Kling's price list.
 UNITS_PER_5S = {"std": 1.5, "pro": 2.5, "pro+sound": 5.0}
 
@@ -104,12 +126,13 @@ def handle(sim: Simulator, request: Request) -> Response | None:
     parts = request.path.strip("/").split("/")
     if parts[:2] != ["v1", "videos"] or len(parts) not in (3, 4) or parts[2] not in FIELDS:
         return None
-    denied = check_auth(sim, prefix, request.headers.get("authorization", ""))
+    auth = request.headers.get("authorization", "")
+    denied = check_auth(sim, prefix, auth)
     if denied:
         return denied
     kind = parts[2]
     if len(parts) == 3 and request.method == "POST":
-        return create(sim, prefix, kind, request)
+        return create(sim, prefix, kind, request, static=is_api_key(sim, prefix, auth))
     if len(parts) == 3 and request.method == "GET":
         return listing(sim, prefix, kind, request)
     if len(parts) == 4 and request.method == "GET":
@@ -118,14 +141,25 @@ def handle(sim: Simulator, request: Request) -> Response | None:
 
 
 # --- auth -----------------------------------------------------------------------------------
+def api_key(sim: Simulator, prefix: str) -> str:
+    return str(sim.credentials.get(f"{prefix}-api-key") or API_KEY)
+
+
+def is_api_key(sim: Simulator, prefix: str, header: str) -> bool:
+    return header.partition(" ")[2] == api_key(sim, prefix)
+
+
 def check_auth(sim: Simulator, prefix: str, header: str) -> Response | None:
-    """Verify the per-request HS256 JWT the way the docs describe it (iss = AK, exp, nbf)."""
+    """Accept the static API key, or verify the per-request HS256 JWT the way the docs
+    describe it (iss = AK, exp, nbf)."""
     access_key, secret_key = sim.credentials.get(prefix) or sim.credentials["kling"]
     if not header.strip():
         return error(401, 1001)
     scheme, _, token = header.partition(" ")
     if scheme != "Bearer" or not token:
         return error(401, 1002)
+    if token == api_key(sim, prefix):
+        return None
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
@@ -149,7 +183,7 @@ def check_auth(sim: Simulator, prefix: str, header: str) -> Response | None:
 
 
 # --- create ---------------------------------------------------------------------------------
-def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response:
+def create(sim: Simulator, prefix: str, kind: str, request: Request, *, static: bool) -> Response:
     fault = sim.next_fault(
         prefix,
         kinds=(
@@ -183,9 +217,12 @@ def create(sim: Simulator, prefix: str, kind: str, request: Request) -> Response
     if not isinstance(body, dict):
         return error(400, 1200, "Invalid request parameters: the body is not a JSON object")
     try:
-        model = validate(kind, body)
+        model = validate_motion(body) if kind == "motion-control" else validate(kind, body)
     except Invalid as problem:
         return error(problem.status, problem.code, str(problem))
+    if static != model.startswith(API_KEY_MODELS):
+        wanted = "the API key" if model.startswith(API_KEY_MODELS) else "an AK/SK JWT"
+        return error(401, 1002, f"Authorization is invalid: {model} takes {wanted}")
     external = str(body.get("external_task_id") or "")
     if external and any(
         job.provider == prefix and job.external_id == external for job in sim.jobs.values()
@@ -244,6 +281,32 @@ def validate(kind: str, body: dict[str, Any]) -> str:
     return model
 
 
+def validate_motion(body: dict[str, Any]) -> str:
+    """Motion control's checks, in the same style; the model name."""
+    unknown = sorted(set(body) - FIELDS["motion-control"])
+    if unknown:
+        raise Invalid(f"Invalid parameters: {', '.join(unknown)} is not a motion-control parameter")
+    model = body.get("model_name") or "kling-v2-6"
+    if model not in MOTION_MODELS:
+        raise Invalid(f"model_name {model} does not exist for motion-control", 1203, 404)
+    for name in ("image_url", "video_url", "character_orientation", "mode"):
+        if not body.get(name):
+            raise Invalid(f"{name} is required")
+    check_image("image_url", body["image_url"])
+    if not str(body["video_url"]).startswith(("http://", "https://")):
+        raise Invalid("video_url must be a URL")
+    if body["character_orientation"] not in ("image", "video"):
+        raise Invalid("character_orientation must be one of image, video")
+    if body["mode"] not in ("std", "pro"):
+        raise Invalid(f"mode must be one of std, pro, got {body['mode']!r}")
+    if body.get("keep_original_sound", "yes") not in ("yes", "no"):
+        raise Invalid("keep_original_sound must be yes or no")
+    prompt = body.get("prompt", "")
+    if not isinstance(prompt, str) or len(prompt) > 2500:
+        raise Invalid("prompt must be a string of at most 2500 characters")
+    return model
+
+
 def validate_images(body: dict[str, Any], model: str, mode: str, sound: str) -> None:
     if not body.get("image") and not body.get("image_tail"):
         raise Invalid("image and image_tail cannot both be empty")
@@ -297,6 +360,8 @@ def validate_camera(kind: str, model: str, mode: str, duration: str, body: dict)
 
 # --- query ----------------------------------------------------------------------------------
 def kind_of(job: Job) -> str:
+    if job.request.get("video_url"):
+        return "motion-control"
     return (
         "image2video"
         if job.request.get("image") or job.request.get("image_tail")

@@ -32,6 +32,11 @@ DATA_URI_LIMIT = 5 * 1024 * 1024
 # [3P] the wording integrations log for a create the account cannot pay for; there is no
 # dedicated status or code for it, only this 400 ([V] docs: a 400 carries a readable `error`).
 NO_CREDITS = "You do not have enough credits to run this task."
+# GET /v1/organization [V-SDK: runwayml 5.24.0 OrganizationRetrieveResponse]: what a new
+# account might have; the balance falls by what the simulator's finished tasks cost.
+START_CREDITS = 5000
+TIER_MONTHLY_CREDITS = 10_000  # [I] an example tier limit, not a documented Tier 1 value
+TIER_MODELS = {"gen4.5": (2, 50), "gen4_turbo": (2, 50)}  # (concurrent, daily) [I] examples
 THROTTLE_STEPS = 2  # how long a throttled task waits for a slot, in simulator steps
 TASK_PATH = re.compile(r"^/v1/tasks/([^/]+)$")
 
@@ -47,6 +52,8 @@ def handle(sim: Simulator, request: Request) -> Response | None:
     denied = _check_auth(sim, prefix, request)
     if denied:
         return denied
+    if request.path == "/v1/organization" and request.method == "GET":
+        return _organization(sim, prefix)
     if request.path in ("/v1/image_to_video", "/v1/text_to_video"):
         if request.method != "POST":
             return Response(405, {"error": "Method not allowed"})
@@ -266,6 +273,38 @@ def task_object(sim: Simulator, job: Job) -> dict[str, Any]:
     # Signed URLs change on every fetch in the real API; the token query mimics that.
     url = f"{sim.file_url(job)}?_jwt={uuid.uuid4().hex}"
     return {**base, "status": "SUCCEEDED", "output": [url], "cost": {"credits": credits}}
+
+
+def _organization(sim: Simulator, prefix: str) -> Response:
+    """The account's credits, tier limits and today's use, in the SDK's camelCase shape."""
+    fault = sim.next_fault(prefix, kinds=("server_error", "unavailable"))
+    if fault == "server_error":
+        return Response(500, {"error": "Internal server error"})
+    if fault == "unavailable":
+        return Response(503, {"error": "Service unavailable"}, {"Retry-After": "1"})
+    jobs = [job for job in sim.jobs.values() if job.provider == prefix]
+    spent = sum(
+        CREDITS_PER_SECOND.get(job.model, 0)
+        * int(job.request.get("duration") or DEFAULT_DURATION.get(job.model, 0))
+        for job in jobs
+        if sim.state_of(job) == "succeeded"
+    )
+    tier_models = {
+        model: {"maxConcurrentGenerations": concurrent, "maxDailyGenerations": daily}
+        for model, (concurrent, daily) in TIER_MODELS.items()
+    }
+    usage = {
+        model: {"dailyGenerations": sum(1 for job in jobs if job.model == model)}
+        for model in TIER_MODELS
+    }
+    return Response(
+        200,
+        {
+            "creditBalance": max(0, START_CREDITS - spent),
+            "tier": {"maxMonthlyCreditSpend": TIER_MONTHLY_CREDITS, "models": tier_models},
+            "usage": {"models": usage},
+        },
+    )
 
 
 def _delete(sim: Simulator, job: Job) -> Response:

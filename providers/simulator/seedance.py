@@ -2,6 +2,11 @@
 
 POST/GET/DELETE /api/v3/contents/generations/tasks[/{id}] under the "seedance" prefix, Bearer
 auth, errors as {"error": {"code", "message", "param", "type"}}, task objects as §4.4 shows them.
+Draft then final (Seedance 1.5 pro only): a `"draft": true` task renders at 480p and is
+remembered; a final whose only content item is `{"type": "draft_task", ...}` is accepted only
+from one of its own succeeded drafts less than 7 days old, and reuses the draft's prompt, images,
+audio, seed, ratio, duration and camera_fixed [V-mirror: Volcengine's create-task page,
+docs/82379/1520757]. GET .../tasks lists tasks (page_num, page_size).
 Where the contract is inferred [I] (the exact 401/429 codes, the answer to cancelling a running
 task, the moderation code of a failed task) the comment says so.
 """
@@ -30,6 +35,11 @@ BOOL_FIELDS = ("camera_fixed", "watermark", "generate_audio", "draft", "return_l
 SHORT_SIDE = {"480p": 480, "720p": 720, "1080p": 1080}
 FPS = 24
 STATUS = {"canceled": "cancelled", "rejected": "failed"}  # engine words -> ModelArk's
+DRAFT_MODELS = ("seedance-1-5-pro-251215",)  # "仅 Seedance 1.5 pro 支持"
+DRAFT_TTL = 7 * 24 * 3600.0  # task ids are kept 7 days from created_at
+# What a final takes from its draft; sending them again is refused here [I: the page says the
+# platform reuses them, not what it does with a second copy].
+FROM_DRAFT = ("generate_audio", "seed", "ratio", "duration", "camera_fixed")
 
 
 def _request_id() -> str:
@@ -77,6 +87,8 @@ def handle(sim: Simulator, request: Request) -> Response | None:
         return create(sim, prefix, request)
     if request.method == "GET" and rest:
         return status(sim, prefix, rest)
+    if request.method == "GET":
+        return listing(sim, prefix, request)
     if request.method == "DELETE" and rest:
         return cancel(sim, prefix, rest)
     return None
@@ -173,6 +185,11 @@ def validate(body: Any) -> Response | None:
             if item.get("role", "first_frame") not in ROLES:
                 return invalid("content.role", f"role must be one of {', '.join(ROLES)}")
             roles.append(item.get("role", "first_frame"))
+        elif kind == "draft_task":
+            if len(content) != 1:
+                return invalid("content", "a draft_task must be the only content item")
+            if not isinstance((item.get("draft_task") or {}).get("id"), str):
+                return invalid("content.draft_task.id", "the draft task id must be a string")
         else:
             return invalid("content.type", f"unsupported content type {kind!r}")
     if "reference_image" in roles and {"first_frame", "last_frame"} & set(roles):
@@ -195,7 +212,48 @@ def validate(body: Any) -> Response | None:
     for name in BOOL_FIELDS:
         if name in body and not isinstance(body[name], bool):
             return invalid(name, f"{name} must be a boolean")
+    if body.get("draft"):
+        return validate_draft(body)
     return None
+
+
+def validate_draft(body: dict[str, Any]) -> Response | None:
+    """The page's tip: a draft renders at 480p (any other resolution is an error), and takes no
+    return_last_frame and no flex tier."""
+    if body["model"] not in DRAFT_MODELS:
+        return invalid("draft", f"draft mode is not supported by {body['model']}")
+    if body.get("resolution", "480p") != "480p":
+        return invalid("resolution", "a draft task is generated at 480p only")
+    if body.get("return_last_frame"):
+        return invalid("return_last_frame", "a draft task cannot return its last frame")
+    if body.get("service_tier", "default") != "default":
+        return invalid("service_tier", "a draft task cannot use the flex tier")
+    if any(item.get("type") == "draft_task" for item in body["content"]):
+        return invalid("content.draft_task", "a draft cannot be made from a draft task")
+    return None
+
+
+def from_draft(sim: Simulator, prefix: str, body: dict[str, Any]) -> dict[str, Any] | Response:
+    """The final's request with what it reuses from its draft, or the Ark-style refusal [I]."""
+    draft_id = body["content"][0]["draft_task"]["id"]
+    draft = sim.find(prefix, draft_id)
+    param = "content.draft_task.id"
+    if draft is None or time.monotonic() - draft.created > DRAFT_TTL:
+        return invalid(param, f"the draft task {draft_id} does not exist or has expired")
+    if not draft.request.get("draft"):
+        return invalid(param, f"the task {draft_id} is not a draft task")
+    if sim.state_of(draft) != "succeeded":
+        return invalid(param, f"the draft task {draft_id} has not succeeded")
+    if draft.model != body["model"]:
+        return invalid("model", f"the draft task {draft_id} was made with {draft.model}")
+    repeated = sorted(name for name in FROM_DRAFT if name in body)
+    if repeated:
+        return invalid(repeated[0], "a final reuses this from its draft task; do not send it")
+    reused = {name: draft.request[name] for name in FROM_DRAFT if name in draft.request}
+    final = {**reused, **body, "draft_task_id": draft_id, "content": draft.request["content"]}
+    final.pop("draft", None)
+    final.setdefault("resolution", "720p")
+    return final
 
 
 def create(sim: Simulator, prefix: str, request: Request) -> Response:
@@ -211,6 +269,13 @@ def create(sim: Simulator, prefix: str, request: Request) -> Response:
     problem = validate(body)
     if problem is not None:
         return problem
+    if body["content"][0].get("type") == "draft_task":
+        final = from_draft(sim, prefix, body)
+        if isinstance(final, Response):
+            return final
+        body = final
+    elif body.get("draft"):
+        body = {**body, "resolution": "480p"}
     job = sim.create_job(prefix, body["model"], body, prefix="cgt-")
     return Response(200, {"id": job.id})
 
@@ -247,6 +312,8 @@ def task_object(sim: Simulator, job: Job) -> dict[str, Any]:
         "generate_audio": asked.get("generate_audio", True),  # 3P: defaults to true
         "draft": asked.get("draft", False),
     }
+    if asked.get("draft_task_id"):
+        task["draft_task_id"] = asked["draft_task_id"]
     if state == "succeeded":
         task["content"] = {"video_url": sim.file_url(job)}
         tokens = _tokens(job)
@@ -278,6 +345,28 @@ def status(sim: Simulator, prefix: str, task_id: str) -> Response:
             404, "ResourceNotFound", f"The specified task {task_id} is not found.", "NotFound"
         )
     return Response(200, task_object(sim, job))
+
+
+def listing(sim: Simulator, prefix: str, request: Request) -> Response:
+    """GET .../tasks?page_num=&page_size=: the account's tasks, newest first ({total, items})."""
+    kinds = ("rate_limit", "server_error", "unavailable", "malformed")
+    answer = _fault_response(sim, sim.next_fault(prefix, kinds=kinds))
+    if answer is not None:
+        return answer
+    try:
+        page = int(request.query.get("page_num", 1))
+        size = int(request.query.get("page_size", 10))
+    except ValueError:
+        return invalid("page_size", "page_num and page_size must be integers")
+    if not (1 <= page <= 500 and 1 <= size <= 500):
+        return invalid("page_size", "page_num and page_size must be in [1, 500]")
+    jobs = sorted(
+        (job for job in sim.jobs.values() if job.provider == prefix),
+        key=lambda job: job.created,
+        reverse=True,
+    )
+    items = [task_object(sim, job) for job in jobs[(page - 1) * size : page * size]]
+    return Response(200, {"total": len(jobs), "items": items})
 
 
 def cancel(sim: Simulator, prefix: str, task_id: str) -> Response:

@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from providers.simulator import stills
 from providers.simulator.core import FAULTS, Request, Response, Simulator
 
 # URL prefix -> module with `handle(sim, request) -> Response | None`
@@ -42,6 +43,10 @@ def _handler_for(sim: Simulator):
             self._send(response)
 
         def _route(self, prefix: str, request: Request) -> Response:
+            request.headers["x-sim-provider"] = prefix
+            still = stills.handle(sim, prefix, request)  # image models first (stills.py)
+            if still is not None:
+                return still
             if prefix == "files" and request.method in ("GET", "HEAD"):
                 token = request.path.strip("/").removesuffix(".mp4")
                 path = sim.file_for(token)

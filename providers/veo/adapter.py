@@ -17,16 +17,24 @@ from providers.core.adapter import HTTPProvider
 from providers.core.base import (
     AuthFailed,
     CancelPolicy,
+    ConnectionCheck,
+    Continuation,
     GenerationRequest,
     Progress,
     ProviderError,
+    Rejected,
     Submitted,
     Transient,
 )
+from providers.core.capabilities import Lifecycle
 from providers.core.config import ProviderConfig
+from providers.veo.capabilities import EXTEND_MAX_INPUT, GEMINI, PLATFORM_MODELS, VERTEX
 from providers.veo.contract import (
     GEMINI_API_VERSION,
     INLINE_RESULT,
+    MODELS,
+    RETIRED_IDS,
+    VERTEX_API_VERSION,
     build_gemini_submit,
     build_vertex_submit,
     describe_error,
@@ -34,8 +42,12 @@ from providers.veo.contract import (
     parse_status,
     parse_submit,
     refine_error,
+    retired_message,
+    sample_video,
     vertex_poll_request,
 )
+from providers.veo.stills import SLUGS as STILL_SLUGS
+from providers.veo.stills import submit_still
 
 GEMINI_BASE_URL = "https://generativelanguage.googleapis.com"
 # Generated videos are served by the Files API on the API host itself.
@@ -69,6 +81,30 @@ class _VeoBase(HTTPProvider):
     def _fetch_operation(self, remote_id: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def model_ids(self) -> dict[str, str]:
+        """slug -> the id this adapter sends (None-free; retired ids included, for display)."""
+        return {slug: m.api_model for slug, m in PLATFORM_MODELS[self.platform].items()}
+
+    def model_lifecycle(self, slug: str) -> Lifecycle:
+        """Where `slug` is in its life on this platform (the catalog's lifecycle is Vertex's)."""
+        model = self.model_ids().get(slug, "")
+        if model in RETIRED_IDS.get(self.platform, set()):
+            return PLATFORM_MODELS[self.platform][slug].lifecycle
+        return MODELS[slug].lifecycle if slug in MODELS else Lifecycle()
+
+    def model_availability(self, slug: str) -> tuple[bool, str]:
+        """(usable, reason) for one Veo model on this platform, before any money is held: the
+        adapter as a whole stays usable (it also serves still models, stills.py)."""
+        model = self.model_ids().get(slug, "")
+        if model in RETIRED_IDS.get(self.platform, set()):
+            return False, retired_message(slug, self.platform, model)
+        return True, ""
+
+    @property
+    def extend_max_input_seconds(self) -> float:
+        """The longest clip this platform extends (Vertex 30 s, Gemini API 141 s)."""
+        return EXTEND_MAX_INPUT[self.platform]
+
     def poll(self, remote_id: str) -> Progress:
         return parse_status(self._fetch_operation(remote_id))
 
@@ -95,7 +131,7 @@ class GeminiVeoProvider(_VeoBase):
     """Veo on the Gemini API: `x-goog-api-key`, GET the operation, Files API downloads.
     Credential: api_key."""
 
-    platform = "gemini"
+    platform = GEMINI
     label = "Veo (Gemini API)"
     # providers.md §0 and §1: no cancel call is documented [I], so a sent job always finishes
     # and is billed; generated files stay on the server about 2 days (§1.2, [I]).
@@ -119,10 +155,78 @@ class GeminiVeoProvider(_VeoBase):
     def missing_keys_message(self, missing: list[str]) -> str:
         return "No Gemini API key: set GEMINI_API_KEY or enter a key in the studio."
 
+    def setup(self) -> None:
+        self.overrides = parse_model_ids(self.config.option("model_ids"))
+
+    def model_ids(self) -> dict[str, str]:
+        return {**super().model_ids(), **self.overrides}
+
     def submit(self, request: GenerationRequest) -> Submitted:
-        path, body = build_gemini_submit(request)
+        if request.model in STILL_SLUGS:  # Nano Banana Pro: one synchronous call (stills.py)
+            return submit_still(self, request)
+        video = None
+        if request.continues is not None:
+            # Retired ids are refused before the operation is fetched: nothing leaves first.
+            build_gemini_submit(
+                dataclasses.replace(request, continues=None), overrides=self.overrides
+            )
+            video = self._extension_video(request.continues)
+        path, body = build_gemini_submit(request, overrides=self.overrides, video=video)
         payload = self._call("POST", path, json=body, idempotent=False, after_submit=True)
         return parse_submit(payload)
+
+    def _extension_video(self, continues: Continuation) -> dict[str, str]:
+        """The earlier result as the Gemini API takes it back: its Files API uri. A result we
+        stored as a `veo-operation:` marker (inline bytes), or none at all, is read again from
+        the earlier operation, as Google only extends a video it made."""
+        url = continues.result_url
+        if url and not url.startswith(INLINE_RESULT):
+            return {"uri": url}
+        name, _, index = url.removeprefix(INLINE_RESULT).rpartition("#") if url else ("", "", "")
+        sample = sample_video(self._fetch_operation(name or continues.remote_id), int(index or 0))
+        if sample.get("uri"):
+            return {"uri": str(sample["uri"])}
+        if sample.get("encodedVideo"):  # the SDK's inline form for the Gemini API [V-SDK]
+            return {"encodedVideo": str(sample["encodedVideo"]), "encoding": "video/mp4"}
+        raise Rejected("The earlier Veo result is no longer on the Gemini API to extend.")
+
+    def check_connection(self) -> ConnectionCheck:
+        """Free: GET /v1beta/models lists what the key may call."""
+        missing = self.config.missing(self.required_keys)
+        if missing:
+            return ConnectionCheck(False, self.missing_keys_message(missing))
+        names: list[str] = []
+        page = ""
+        try:
+            for _ in range(10):  # a few hundred models at most
+                query = {"pageSize": 1000, **({"pageToken": page} if page else {})}
+                payload = self._call(
+                    "GET", f"/{GEMINI_API_VERSION}/models", idempotent=True, params=query
+                )
+                names += [str(m.get("name", "")) for m in payload.get("models") or []]
+                page = str(payload.get("nextPageToken") or "")
+                if not page:
+                    break
+        except AuthFailed as error:
+            return ConnectionCheck(False, f"The Gemini API refused the key: {error.message}")
+        except ProviderError as error:
+            return ConnectionCheck(False, f"The Gemini API could not be asked: {error.message}")
+        veo = tuple(sorted(n.removeprefix("models/") for n in names if "/veo-" in f"/{n}"))
+        if not veo:
+            return ConnectionCheck(
+                False,
+                f"The key works ({len(names)} models) but lists no Veo model: Veo needs a "
+                "paid-tier key. Or use Vertex AI (STUDIO_VEO_PLATFORM=vertex).",
+            )
+        sent = sorted(set(self.model_ids().values()) - RETIRED_IDS[GEMINI])
+        usable = [model for model in sent if model in veo]
+        message = f"Connected: the key lists Veo {', '.join(veo)}."
+        if not usable:
+            message += (
+                " None of them is an id the studio sends: set the account's model_ids "
+                "(e.g. veo-3.1=<id>) or switch to Vertex AI (STUDIO_VEO_PLATFORM=vertex)."
+            )
+        return ConnectionCheck(bool(usable), message, veo)
 
     def _fetch_operation(self, remote_id: str) -> dict[str, Any]:
         return self._call("GET", f"/{GEMINI_API_VERSION}/{remote_id}", idempotent=True)
@@ -131,6 +235,15 @@ class GeminiVeoProvider(_VeoBase):
         if url.startswith(INLINE_RESULT):  # a sample with encodedVideo instead of a uri
             return self._download_inline(url, destination, max_bytes)
         return super().download(url, destination, max_bytes=max_bytes)
+
+
+def parse_model_ids(value: Any) -> dict[str, str]:
+    """The account's own Veo ids: a dict, or "veo-3.1=id,veo-3.1-fast=id" from the env."""
+    if isinstance(value, dict):
+        pairs = value.items()
+    else:
+        pairs = (part.partition("=")[::2] for part in str(value or "").split(",") if "=" in part)
+    return {str(k).strip(): str(v).strip() for k, v in pairs if str(k).strip() in MODELS}
 
 
 def load_service_account(value: dict[str, Any] | str | None) -> tuple[dict[str, Any], str]:
@@ -193,7 +306,7 @@ class VertexVeoProvider(_VeoBase):
     Credential: service_account_info (parsed JSON, its text, or the path of the file).
     Options: project, location (us-central1), output_gcs_uri, storage_url."""
 
-    platform = "vertex"
+    platform = VERTEX
     label = "Veo (Vertex AI)"
     # providers.md §0: no cancel documented on Vertex either [I]. The result is inline in the
     # operation or in our own bucket; the operation's retention is not stated, so we assume no
@@ -272,7 +385,43 @@ class VertexVeoProvider(_VeoBase):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._access_token()}"}
 
+    def check_connection(self) -> ConnectionCheck:
+        """Free: mint the token, then GET each publisher model resource [V: aiplatform v1
+        publishers.models.get, name publishers/{publisher}/models/{model}]."""
+        usable, reason = self.availability()
+        if not usable:
+            return ConnectionCheck(False, reason)
+        try:
+            self._access_token()
+        except ProviderError as error:
+            return ConnectionCheck(False, error.message)
+        seen: list[str] = []
+        refused = ""
+        for model in dict.fromkeys(self.model_ids().values()):
+            path = f"/{VERTEX_API_VERSION}/publishers/google/models/{model}"
+            try:
+                self._call("GET", path, idempotent=True)
+            except AuthFailed as error:  # 403: the API is off or the account has no role
+                refused = error.message
+            except ProviderError:
+                continue  # 404: not served to this project (region, allow-list)
+            else:
+                seen.append(model)
+        if refused and not seen:
+            return ConnectionCheck(
+                False,
+                f"Vertex AI refused the service account: {refused} Enable the Vertex AI API on "
+                f"project {self.project} and grant the account Vertex AI User.",
+            )
+        if not seen:
+            return ConnectionCheck(False, "The service account works but sees no Veo 3.1 model.")
+        return ConnectionCheck(
+            True, f"Connected to {self.project} ({self.location}): {', '.join(seen)}.", tuple(seen)
+        )
+
     def submit(self, request: GenerationRequest) -> Submitted:
+        if request.model in STILL_SLUGS:
+            return submit_still(self, request)
         path, body = build_vertex_submit(
             request,
             project=self.project,

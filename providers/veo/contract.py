@@ -24,7 +24,9 @@ import httpx
 
 from providers.core.base import (
     AuthFailed,
+    Continuation,
     GenerationRequest,
+    ModelRetired,
     Progress,
     ProviderError,
     QuotaExceeded,
@@ -35,6 +37,13 @@ from providers.core.base import (
     UnknownOutcome,
 )
 from providers.core.catalog import VIDEO_MODELS, label_for
+from providers.veo.capabilities import (
+    EXTEND_MAX_INPUT,
+    GEMINI,
+    PLATFORM_MODELS,
+    RETIRED_IDS,
+    VERTEX,
+)
 from providers.veo.capabilities import MODELS as _MODELS
 
 log = logging.getLogger(__name__)
@@ -56,12 +65,32 @@ _REJECTING_CODES = {3, 7, 9}  # INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PREC
 _CANCELLED_CODE = 1
 
 
+# Extension: the input must be a Veo-made video, the output is 720p [3P, reference §1.4];
+# durationSeconds 8 is the only value documented for it (Gemini API table [3P]; [I] Vertex).
+EXTEND_RESOLUTION = "720p"
+EXTEND_DURATION = 8
+
+
 # --- pure request building ------------------------------------------------------------------
-def api_model(slug: str) -> str:
-    caps = MODELS.get(slug)
-    if caps is None:
+def api_model(slug: str, platform: str = VERTEX, overrides: dict[str, str] | None = None) -> str:
+    """The id `platform` serves `slug` under; an account's own `overrides` win (model_ids)."""
+    if slug not in MODELS:
         raise Rejected(f"{label_for(VIDEO_MODELS, slug)} is not a Veo model.")
-    return caps.api_model
+    model = (overrides or {}).get(slug) or PLATFORM_MODELS[platform][slug].api_model
+    if model in RETIRED_IDS.get(platform, set()):
+        raise ModelRetired(retired_message(slug, platform, model))
+    return model
+
+
+def retired_message(slug: str, platform: str, model: str) -> str:
+    when = PLATFORM_MODELS[platform][slug].lifecycle.retires_on
+    since = f" since {when:%Y-%m-%d}" if when else ""
+    return (
+        f"{label_for(VIDEO_MODELS, slug)}: the Gemini API no longer serves `{model}`{since} "
+        "(reported by a third party). Nothing was sent or billed. Switch the studio's Veo "
+        "platform to Vertex AI (STUDIO_VEO_PLATFORM=vertex, with a service account), or enter "
+        "the Veo id your Gemini key lists (Check connection) as the account's model_ids."
+    )
 
 
 def image_part(path: str) -> dict[str, str]:
@@ -74,6 +103,11 @@ def image_part(path: str) -> dict[str, str]:
 
 def build_instance(request: GenerationRequest) -> dict[str, Any]:
     instance: dict[str, Any] = {"prompt": request.prompt}
+    if request.continues is not None:
+        # An extension carries on from the clip itself: no frames, no references.
+        if request.images:
+            log.info("Veo extension: not sending %d input images", len(request.images))
+        return instance
     references = []
     for image in request.images:
         if image.role == "first_frame":
@@ -100,12 +134,50 @@ def gemini_parameters(params: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def build_gemini_submit(request: GenerationRequest) -> tuple[str, dict[str, Any]]:
-    model = api_model(request.model)
-    body = {
-        "instances": [build_instance(request)],
-        "parameters": gemini_parameters(request.params),
-    }
+def check_extension(continues: Continuation, platform: str) -> None:
+    """Refuse, before anything is sent, an extension the platform would refuse."""
+    if continues.kind != "extend":
+        raise Rejected(f"Veo cannot continue a clip as {continues.kind!r}; it only extends.")
+    seconds = continues.duration_seconds
+    longest = EXTEND_MAX_INPUT[platform]
+    where = "Vertex AI" if platform == VERTEX else "The Gemini API"
+    if seconds is not None and not 1 <= seconds <= longest:
+        raise Rejected(
+            f"{where} extends clips of 1 to {longest:g} s by 7 s; this clip is {seconds:g} s."
+        )
+
+
+def extension_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    return {**params, "resolution": EXTEND_RESOLUTION, "durationSeconds": EXTEND_DURATION}
+
+
+def video_part(path: str) -> dict[str, str]:
+    """Vertex's inline video form: raw base64 plus its MIME type [V-SDK]."""
+    try:
+        with open(path, "rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+    except OSError as error:
+        raise Rejected(f"The clip to extend could not be read ({error}).") from error
+    return {"bytesBase64Encoded": data, "mimeType": "video/mp4"}
+
+
+def build_gemini_submit(
+    request: GenerationRequest,
+    *,
+    overrides: dict[str, str] | None = None,
+    video: dict[str, str] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """`video` is the earlier result as the Gemini API wants it ({"uri"}), for an extension."""
+    model = api_model(request.model, GEMINI, overrides)
+    instance = build_instance(request)
+    params = gemini_parameters(request.params)
+    if request.continues is not None:
+        check_extension(request.continues, GEMINI)
+        if not video:
+            raise Rejected("The Gemini API extends only a Veo result it still holds; none given.")
+        instance["video"] = video
+        params = extension_parameters(params)
+    body = {"instances": [instance], "parameters": params}
     return f"/{GEMINI_API_VERSION}/models/{model}:predictLongRunning", body
 
 
@@ -126,12 +198,19 @@ def build_vertex_submit(
     location: str,
     output_gcs_uri: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    model = api_model(request.model)
+    model = api_model(request.model, VERTEX)
     parameters = dict(request.params)
+    instance = build_instance(request)
+    if request.continues is not None:
+        check_extension(request.continues, VERTEX)
+        if not request.continues.video_path:
+            raise Rejected("Vertex AI extends a clip sent as bytes; the earlier result is missing.")
+        instance["video"] = video_part(request.continues.video_path)
+        parameters = extension_parameters(parameters)
     if output_gcs_uri:
         parameters["storageUri"] = output_gcs_uri
     body = {
-        "instances": [build_instance(request)],
+        "instances": [instance],
         "parameters": parameters,
         # Label values: lowercase letters, digits, '-' and '_' only; a take id fits.
         "labels": {"shot_studio_take": str(request.take_id)},
@@ -207,6 +286,8 @@ def parse_status(payload: dict[str, Any]) -> Progress:
         return Progress(State.RUNNING, "running", poll_after=POLL_AFTER, raw=raw)
 
     error = payload.get("error")
+    if isinstance(error, dict) and is_model_gone({"error": error}):
+        raise ModelRetired(f"Veo: {error.get('message')}", raw=raw)
     if isinstance(error, dict):
         code = error.get("code")
         message = str(error.get("message") or f"Veo failed with code {code}.")
@@ -236,6 +317,14 @@ def parse_status(payload: dict[str, Any]) -> Progress:
         why = " ".join(reasons) or "Veo's safety filter removed the video."
         return Progress(State.REJECTED, "done:filtered", error=why, raw=raw)
     return Progress(State.FAILED, "done:empty", error="Veo finished without a video.", raw=raw)
+
+
+def sample_video(payload: dict[str, Any], index: int) -> dict[str, Any]:
+    """The finished operation's sample `index` as the API gave it ({uri} or inline bytes)."""
+    samples, _ = _samples(payload.get("response") or {})
+    if index >= len(samples):
+        raise Rejected("The finished Veo operation no longer holds that video.")
+    return samples[index]
 
 
 def inline_video(payload: dict[str, Any], index: int) -> bytes:
@@ -298,9 +387,30 @@ def is_out_of_credit(raw: Any) -> bool:
     return "prepayment credits" in message.lower()
 
 
+# How Google words a model that is gone or not open to this account: the Gemini API's 404
+# "models/X is not found for API version v1beta" [V-SDK tests] and, for a shut-down id, "is no
+# longer available" [3P: the retirement notice]; Vertex's "Publisher Model `...` not found" [I].
+_GONE_WORDS = ("no longer available", "not found for api version", "publisher model")
+
+
+def is_model_gone(raw: Any) -> bool:
+    error = raw.get("error") if isinstance(raw, dict) else None
+    if not isinstance(error, dict):
+        return False
+    message = str(error.get("message") or "").lower()
+    not_found = error.get("status") == "NOT_FOUND" or error.get("code") in (404, 5)
+    return not_found and any(words in message for words in _GONE_WORDS)
+
+
 def refine_error(error: ProviderError) -> ProviderError:
     """Google answers a bad API key with 400 INVALID_ARGUMENT + reason API_KEY_INVALID, and an
     account out of credit with a 429 or 403 that only its body tells apart."""
+    if isinstance(error, Rejected) and is_model_gone(error.raw):
+        return ModelRetired(
+            f"{error.message} The model is gone or not open to this account: nothing was "
+            "made or billed. Choose another Veo model or platform.",
+            raw=error.raw,
+        )
     if isinstance(error, Rejected) and any(
         d.get("reason") in ("API_KEY_INVALID", "API_KEY_SERVICE_BLOCKED")
         for d in _details(error.raw)

@@ -44,7 +44,7 @@ def fake_providers(settings):
         ("kling", CancelPolicy.NEVER, 30 * DAY),
         ("runway", CancelPolicy.ALWAYS, DAY),
         ("seedance", CancelPolicy.WHILE_QUEUED, DAY),
-        ("higgsfield", CancelPolicy.WHILE_QUEUED, 3600.0),
+        ("higgsfield", CancelPolicy.WHILE_QUEUED, 7 * DAY),
     ],
 )
 def test_the_policy_comes_from_the_adapter_class_with_no_keys_and_no_database(slug, policy, ttl):

@@ -134,7 +134,14 @@ def test_ready_needs_a_clean_pre_flight(client, editor, project, veo_shot):
     assert Shot.objects.get(pk=veo_shot.pk).status == "ready"
 
 
-def test_compare_shows_every_model_and_recommendations(client, viewer, project, veo_shot):
+def test_compare_shows_every_model_and_recommendations(
+    client, viewer, project, veo_shot, monkeypatch
+):
+    # Only models the studio can run are recommended: Seedance needs its key.
+    from projects.registry import _build
+
+    monkeypatch.setenv("ARK_API_KEY", "ark-test-key")
+    _build.cache_clear()
     veo_shot.dialogue = "MARA: Not tonight."
     veo_shot.audio = True
     veo_shot.save()

@@ -129,10 +129,19 @@ ROUTES = [
     Route("take-refund", "POST", "own", 302, action="refund"),
     # Promoting needs a connected premium model; without keys it is refused with a message.
     Route("take-action", "POST", "edit", 302, action="promote", changes=False),
+    # The world's takes are previz, which cannot extend nor draft: refused with a message.
+    Route("take-extend", "POST", "edit", 302, changes=False),
+    Route("take-draft", "POST", "edit", 302, changes=False),
     Route("take-media", "GET", "view", 200, kind="video.mp4"),
     Route("take-media", "GET", "view", 200, kind="poster.jpg"),
     Route("take-media", "GET", "view", 200, kind="thumb.jpg"),
     Route("queue", "GET", "view", 200),
+    Route("frames", "GET", "view", 200),
+    Route("frames-candidates", "GET", "view", 200),
+    # No still model is priced in this world: refused with a message, nothing held.
+    Route("frames-create", "POST", "edit", 302, changes=False),
+    Route("frame-use", "POST", "edit", 302, action="frame"),
+    Route("frame-still", "GET", "view", 200, action="frame"),
 ]
 POST_ONLY = sorted(
     {r.name for r in ROUTES if r.method == "POST"} - {r.name for r in ROUTES if r.method == "GET"}
@@ -197,6 +206,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
         "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
         "fetch-again": make_take(shot, 9, TakeState.RESULT_LOST),
+        "frame": make_frame_take(shot, 10),
     }
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
     # Starting projects is an admin's grant, not a project role (tests/projects/test_accounts.py):
@@ -239,6 +249,16 @@ def make_take(shot: Shot, number: int, state: str) -> Take:
         take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.thumbnail.save("thumb.jpg", ContentFile(image_bytes("JPEG")), save=False)
         take.save()
+    return take
+
+
+def make_frame_take(shot: Shot, number: int) -> Take:
+    """A ready hero-frame candidate (services/frames.py), which "Use as hero frame" takes."""
+    take = make_take(shot, number, TakeState.QUEUED)
+    take.kind, take.model, take.state = "frame", "previz-still", TakeState.SUCCEEDED
+    take.still.save("still.jpg", ContentFile(image_bytes("JPEG")), save=False)
+    take.thumbnail.save("thumb.jpg", ContentFile(image_bytes("JPEG")), save=False)
+    take.save()
     return take
 
 
@@ -469,6 +489,7 @@ def other(db):
         "promote": make_take(shot, 7, TakeState.SUCCEEDED),
         "refund": paid_take(shot, number=8, held="0.50", actual="0.50"),
         "fetch-again": make_take(shot, 9, TakeState.RESULT_LOST),
+        "frame": make_frame_take(shot, 10),
     }
     return SimpleNamespace(
         project=project,

@@ -35,7 +35,7 @@ def test_a_config_holds_keys_fields_and_the_providers_own_options(settings, db, 
     monkeypatch.setenv("KLING_USD_PER_UNIT", "0.14")
     settings.PROVIDER_TIMEOUT_SECONDS = 12.0
     config = provider_config("kling", None)
-    assert dict(config.credentials) == {"access_key": "ak", "secret_key": ""}
+    assert dict(config.credentials) == {"api_key": "", "access_key": "ak", "secret_key": ""}
     assert (config.base_url, config.timeout, config.webhook_url) == (
         "https://kling.example",
         12.0,
@@ -45,7 +45,7 @@ def test_a_config_holds_keys_fields_and_the_providers_own_options(settings, db, 
     provider = provider_class("kling")(config)
     assert provider.availability() == (
         False,
-        "Kling needs an access key and a secret key: set KLING_SECRET_KEY "
-        "(or enter them in the studio's provider settings).",
+        "Kling 2.6 needs an access key and a secret key: set KLING_SECRET_KEY "
+        "(or enter them in the studio's provider settings). The API key serves only Kling 3.0.",
     )
     assert cancel_policy("kling") is CancelPolicy.NEVER

@@ -13,7 +13,14 @@ def test_veo_is_priced_per_second_by_resolution():
     assert quote("veo-3.1", make_spec(duration_seconds=8, resolution="4k")).amount == Decimal(
         "4.8000"
     )
-    assert quote("veo-3.1-fast", make_spec(duration_seconds=6)).amount == Decimal("0.9000")
+    # Fast and Lite: the 2026-12-01 cards (providers.md §9), 720p unless said.
+    assert quote("veo-3.1-fast", make_spec(duration_seconds=6)).amount == Decimal("0.6000")
+    assert quote(
+        "veo-3.1-fast", make_spec(duration_seconds=8, resolution="1080p")
+    ).amount == Decimal("0.9600")
+    assert quote(
+        "veo-3.1-lite", make_spec(duration_seconds=8, resolution="1080p")
+    ).amount == Decimal("0.6400")
 
 
 def test_runway_credits_become_dollars():

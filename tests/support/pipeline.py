@@ -21,6 +21,8 @@ from providers.simulator.core import default_credentials
 from providers.simulator.server import SimulatorServer
 from tests.support.workers import SHARED
 
+GEMINI_VEO_MODEL_IDS = "veo-3.1=veo-3.1-generate-001,veo-3.1-fast=veo-3.1-fast-generate-001"
+
 
 def simulator_env(server: SimulatorServer) -> dict[str, str]:
     """The environment that points a worker (or this process) at the simulator."""
@@ -28,8 +30,12 @@ def simulator_env(server: SimulatorServer) -> dict[str, str]:
     return {
         "GEMINI_API_KEY": keys["gemini"],
         "GEMINI_BASE_URL": server.base_url("gemini"),
+        # The catalog's Gemini ids are shut down; the simulator's GA ids stand in for the ids
+        # a real key lists (studio/settings.py, GEMINI_VEO_MODEL_IDS).
+        "GEMINI_VEO_MODEL_IDS": GEMINI_VEO_MODEL_IDS,
         "KLING_ACCESS_KEY": keys["kling"][0],
         "KLING_SECRET_KEY": keys["kling"][1],
+        "KLING_API_KEY": keys["kling-api-key"],
         "KLING_BASE_URL": server.base_url("kling"),
         "RUNWAY_API_KEY": keys["runway"],
         "RUNWAY_BASE_URL": server.base_url("runway"),

@@ -83,7 +83,8 @@ def test_audio_asked_of_a_silent_model():
     assert check_shot(make_spec(audio=True, duration_seconds=10), "runway-gen4.5") == {
         "audio": [
             "Runway Gen-4.5 makes silent clips; turn audio off or choose Veo 3.1, "
-            "Veo 3.1 Fast, Kling 2.6 Pro or Seedance 1.5 Pro."
+            "Veo 3.1 Fast, Veo 3.1 Lite, Kling 2.6 Pro, Kling 3.0 Standard, Kling 3.0 Pro or "
+            "Seedance 1.5 Pro."
         ]
     }
 
@@ -138,7 +139,7 @@ def test_last_frame_and_seed_and_motion_preset():
     assert check_shot(spec, "runway-gen4.5") == {
         "last_frame": [
             "Runway Gen-4.5 cannot end on a chosen last frame; remove it or choose Veo 3.1, "
-            "Veo 3.1 Fast, Kling 2.6 Pro or Seedance 1.5 Pro."
+            "Veo 3.1 Fast, Kling 2.6 Pro, Kling 3.0 Standard, Kling 3.0 Pro or Seedance 1.5 Pro."
         ],
         "seed": ["Runway Gen-4.5 takes seeds from 0 to 4294967295; this one is -3."],
         "motion_preset": ["'moonwalk' is not a camera move Shot Studio knows."],

@@ -75,7 +75,7 @@ def test_one_submission_per_submit_and_no_invented_fields(simulator, make_provid
 def test_webhook_is_sent_as_hf_webhook(simulator, make_provider, make_request):
     provider = make_provider(webhook_url="https://studio.example/hooks/higgsfield/abc/")
     submitted = provider.submit(make_request())
-    assert simulator.sim.higgsfield["webhooks"][submitted.remote_id] == (
+    assert simulator.sim.state["higgsfield"]["webhooks"][submitted.remote_id] == (
         "https://studio.example/hooks/higgsfield/abc/"
     )
 

@@ -64,7 +64,7 @@ def test_sdk_webhook_reaches_the_simulator(client, simulator, hero):
     controller = client.submit(
         "/v1/image2video/dop", arguments, webhook_url="https://studio.example/hooks/hf/x/"
     )
-    assert simulator.sim.higgsfield["webhooks"][controller.request_id] == (
+    assert simulator.sim.state["higgsfield"]["webhooks"][controller.request_id] == (
         "https://studio.example/hooks/hf/x/"
     )
     assert isinstance(controller.status(), Queued | InProgress)
@@ -111,4 +111,38 @@ def test_sdk_reads_the_out_of_credit_answer(simulator, hero, client):
     with pytest.raises(HiggsfieldClientError) as caught:
         client.submit("/v1/image2video/dop", arguments)
     assert caught.value.args == ("Not enough credits",)
+    assert simulator.sim.submissions == []
+
+
+def test_sdk_submits_a_catalogue_model_and_follows_the_links(client, simulator, hero):
+    # The application path is the catalogue's slug, read from GET /models as the adapter does.
+    models = httpx.get(
+        simulator.base_url("higgsfield") + "/models",
+        headers={"Authorization": f"Key {KEY_ID}:{KEY_SECRET}"},
+    ).json()["items"]
+    slug = next(m["slug"] for m in models if m["slug"].startswith("kling-video/"))
+    arguments = {
+        "prompt": "A lone hiker walks to the edge.",
+        "image_url": client.upload_file(hero.path),
+        "duration": 5,
+        "aspect_ratio": "16:9",
+    }
+    controller = client.submit(slug, arguments)
+    result = controller.get()  # polls the status_url the submit answered with
+    assert result["status"] == "completed"
+    assert result["video"]["url"].endswith(".mp4")
+    assert simulator.sim.jobs[controller.request_id].model == slug
+    queued = client.submit(slug, arguments)
+    queued.cancel()  # the cancel_url
+    assert isinstance(queued.status(), Cancelled)
+
+
+def test_sdk_sees_a_model_the_account_lacks(client, simulator, hero):
+    from providers.simulator import higgsfield as hf_sim
+
+    hf_sim.state(simulator.sim)["locked"].add("google/veo-3.1/image-to-video")
+    arguments = {"prompt": "x", "image_url": client.upload_file(hero.path), "duration": 8}
+    with pytest.raises(HiggsfieldClientError) as caught:
+        client.submit("google/veo-3.1/image-to-video", arguments)
+    assert "locked" in str(caught.value.args)
     assert simulator.sim.submissions == []

@@ -98,7 +98,7 @@ def test_the_simulators_own_upload_gets_the_frame_and_not_our_key(
     simulator, make_provider, make_request
 ):
     make_provider().submit(make_request())
-    uploads = simulator.sim.higgsfield["uploads"]
+    uploads = simulator.sim.state["higgsfield"]["uploads"]
     ((content_type, body),) = uploads.values()
     assert content_type == "image/png" and body.startswith(b"\x89PNG")
     ((_, submitted),) = simulator.sim.submissions

@@ -142,7 +142,7 @@ def test_cancel_is_not_offered(simulator):
 def test_missing_keys_make_the_provider_unavailable():
     usable, reason = KlingProvider().availability()
     assert not usable and "KLING_ACCESS_KEY" in reason and "KLING_SECRET_KEY" in reason
-    usable, reason = KlingProvider(account(access_key="ak")).availability()
+    usable, reason = KlingProvider(account(access_key="ak")).availability("kling-v2-6")
     assert not usable and "KLING_SECRET_KEY" in reason and "KLING_ACCESS_KEY" not in reason
     with pytest.raises(AuthFailed, match="KLING_SECRET_KEY"):
         KlingProvider(account(access_key="ak")).submit(generation_request("kling-2.6-std"))

@@ -29,11 +29,14 @@ from tests.providers.conftest import generation_request
 
 from .conftest import veo_request, with_images
 
+# What a Gemini account names once the -preview ids are gone (conftest.GEMINI_MODEL_IDS).
+IDS = {"veo-3.1": "veo-3.1-generate-001", "veo-3.1-fast": "veo-3.1-fast-generate-001"}
+
 
 def test_gemini_text_to_video_body():
     request = veo_request(duration_seconds=6, aspect_ratio="9:16", negative_prompt="cartoon")
-    path, body = build_gemini_submit(request)
-    assert path == "/v1beta/models/veo-3.1-generate-preview:predictLongRunning"
+    path, body = build_gemini_submit(request, overrides=IDS)
+    assert path == "/v1beta/models/veo-3.1-generate-001:predictLongRunning"
     assert body == {
         "instances": [{"prompt": request.prompt}],
         "parameters": {
@@ -49,7 +52,7 @@ def test_gemini_text_to_video_body():
 def test_gemini_leaves_out_the_vertex_only_seed_and_audio_switch():
     request = veo_request(seed=7, audio=True)
     assert request.params["seed"] == 7 and request.params["generateAudio"] is True
-    _, body = build_gemini_submit(request)
+    _, body = build_gemini_submit(request, overrides=IDS)
     assert "seed" not in body["parameters"]
     assert "generateAudio" not in body["parameters"]
 
@@ -61,8 +64,8 @@ def test_first_and_last_frame_go_as_raw_base64_with_mime_type(image_file):
     request = with_images(
         generation_request("veo-3.1-fast", has_hero_frame=True, has_last_frame=True), first, last
     )
-    path, body = build_gemini_submit(request)
-    assert path == "/v1beta/models/veo-3.1-fast-generate-preview:predictLongRunning"
+    path, body = build_gemini_submit(request, overrides=IDS)
+    assert path == "/v1beta/models/veo-3.1-fast-generate-001:predictLongRunning"
     instance = body["instances"][0]
     with open(first.path, "rb") as handle:
         expected = base64.b64encode(handle.read()).decode()
@@ -82,7 +85,7 @@ def test_vertex_body_keeps_seed_and_audio_and_labels_the_take(image_file):
     )
     assert path == (
         "/v1/projects/p1/locations/us-central1/publishers/google/models/"
-        "veo-3.1-generate-preview:predictLongRunning"
+        "veo-3.1-generate-001:predictLongRunning"
     )
     assert body["parameters"] == {
         "durationSeconds": 8,
@@ -101,7 +104,7 @@ def test_an_image_role_veo_has_no_place_for_is_refused(image_file):
     odd = image_file()
     odd = type(odd)(path=odd.path, sha256=odd.sha256, role="voice")
     with pytest.raises(Rejected, match="role 'voice'"):
-        build_gemini_submit(with_images(veo_request(), odd))
+        build_gemini_submit(with_images(veo_request(), odd), overrides=IDS)
 
 
 def test_vertex_poll_cuts_the_operation_name_like_the_sdk():

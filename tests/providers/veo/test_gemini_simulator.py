@@ -20,7 +20,7 @@ from providers.core.media import probe
 from providers.veo.adapter import GeminiVeoProvider
 from tests.providers.conftest import account
 
-from .conftest import no_sleep, veo_request, with_images
+from .conftest import gemini_provider, no_sleep, veo_request, with_images
 
 
 def wait(provider, remote_id, *, limit=5.0):
@@ -34,7 +34,7 @@ def wait(provider, remote_id, *, limit=5.0):
 
 def test_submit_poll_download(gemini, simulator, tmp_path):
     submitted = gemini.submit(veo_request())
-    assert submitted.remote_id.startswith("models/veo-3.1-generate-preview/operations/")
+    assert submitted.remote_id.startswith("models/veo-3.1-generate-001/operations/")
     assert gemini.poll(submitted.remote_id).state is State.RUNNING
     progress = wait(gemini, submitted.remote_id)
     assert progress.state is State.SUCCEEDED
@@ -64,7 +64,7 @@ def test_the_files_api_wants_the_key(gemini, simulator, tmp_path):
 def test_no_cancel_on_veo(gemini):
     assert gemini.cancel_policy is CancelPolicy.NEVER
     with pytest.raises(ProviderError, match="no way to cancel"):
-        gemini.cancel("models/veo-3.1-generate-preview/operations/1")
+        gemini.cancel("models/veo-3.1-generate-001/operations/1")
 
 
 def test_missing_key_is_unavailable_with_the_env_var():
@@ -74,9 +74,7 @@ def test_missing_key_is_unavailable_with_the_env_var():
 
 
 def test_bad_key_is_auth_failed_with_googles_message(simulator):
-    provider = GeminiVeoProvider(
-        account(api_key="wrong", base_url=simulator.base_url("gemini")), sleep=no_sleep
-    )
+    provider = gemini_provider(simulator, api_key="wrong")
     with pytest.raises(AuthFailed) as caught:
         provider.submit(veo_request())
     assert caught.value.message == (

@@ -30,7 +30,7 @@ from google.genai import types
 base_url, key, out = sys.argv[1:4]
 client = genai.Client(api_key=key, http_options=types.HttpOptions(base_url=base_url))
 operation = client.models.generate_videos(
-    model="veo-3.1-generate-preview",
+    model="veo-3.1-generate-001",
     prompt="A crane shot rising over a lone hiker on a canyon rim at sunrise.",
     config=types.GenerateVideosConfig(
         aspect_ratio="16:9", resolution="720p", duration_seconds=8,
@@ -101,29 +101,9 @@ def test_gemini_api_mode_is_refused_by_google_genai_3(simulator):
     )
     with pytest.raises(ValueError, match="only supported in Gemini Enterprise Agent Platform"):
         client.models.generate_videos(
-            model="veo-3.1-generate-preview", source=types.GenerateVideosSource(prompt="x")
+            model="veo-3.1-generate-001", source=types.GenerateVideosSource(prompt="x")
         )
     assert simulator.sim.submissions == []
-
-
-@pytest.fixture
-def vertex_client(simulator, sa_info):
-    """google-genai in Vertex AI mode, with the simulator's service account, against it."""
-    from google import genai
-    from google.genai import types
-    from google.oauth2 import service_account
-
-    credentials = service_account.Credentials.from_service_account_info(
-        sa_info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
-    )
-    client = genai.Client(
-        vertexai=True,
-        project="sim-project",
-        location="us-central1",
-        credentials=credentials,
-        http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
-    )
-    return client
 
 
 def test_vertex_mode_with_google_genai(simulator, vertex_client, tmp_path):
@@ -131,7 +111,7 @@ def test_vertex_mode_with_google_genai(simulator, vertex_client, tmp_path):
 
     client = vertex_client
     operation = client.models.generate_videos(
-        model="veo-3.1-generate-preview",
+        model="veo-3.1-generate-001",
         source=types.GenerateVideosSource(prompt="A lone hiker walks to the canyon edge."),
         config=types.GenerateVideosConfig(
             aspect_ratio="9:16",
@@ -159,7 +139,7 @@ def test_vertex_mode_sdk_sees_the_safety_filter(simulator, vertex_client):
     client = vertex_client
     simulator.sim.add_fault("vertex", "moderation")
     operation = client.models.generate_videos(
-        model="veo-3.1-fast-generate-preview",
+        model="veo-3.1-fast-generate-001",
         source=types.GenerateVideosSource(prompt="x"),
     )
     operation = finished(client, operation)
@@ -174,7 +154,7 @@ def test_vertex_mode_sdk_reads_billing_disabled_as_a_client_error(simulator, ver
     simulator.sim.add_fault("vertex", "quota")
     with pytest.raises(errors.ClientError) as caught:
         client.models.generate_videos(
-            model="veo-3.1-fast-generate-preview", source=types.GenerateVideosSource(prompt="x")
+            model="veo-3.1-fast-generate-001", source=types.GenerateVideosSource(prompt="x")
         )
     assert caught.value.code == 403 and caught.value.status == "PERMISSION_DENIED"
     assert caught.value.details["error"]["details"][0]["reason"] == "BILLING_DISABLED"

@@ -42,7 +42,7 @@ def test_submit_poll_download_inline_bytes(vertex, simulator, tmp_path):
     submitted = vertex.submit(veo_request(seed=9, audio=True))
     assert submitted.remote_id.startswith(
         "projects/sim-project/locations/us-central1/publishers/google/models/"
-        "veo-3.1-generate-preview/operations/"
+        "veo-3.1-generate-001/operations/"
     )
     [(_, body)] = simulator.sim.submissions
     assert body["parameters"]["seed"] == 9 and body["parameters"]["generateAudio"] is True
