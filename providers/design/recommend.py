@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from providers.capabilities import CAPABILITIES
-from providers.core.capabilities import RETIRED, Capabilities
+from providers.core.capabilities import PRESETS, RETIRED, Capabilities
 from providers.core.catalog import DIALOGUE_LANGUAGES, label_for
 from providers.core.spec import ShotSpec
 from providers.design.preflight import check_shot, lifecycle_status, lifecycle_warnings
@@ -94,7 +94,7 @@ def _score(
             add(1, f"{name} can sequence the action with timestamps")
     precise = len(spec.camera.nonzero_axes()) >= 2 or bool(spec.motion_preset)
     if precise:
-        if caps.provider == "higgsfield":
+        if caps.camera.style == PRESETS:  # DoP; Higgsfield's catalogue models move by words
             add(3, f"{name} plays deterministic camera presets from a hero frame")
         elif caps.provider == "runway":
             add(2, f"{name} follows precise camera choreography")

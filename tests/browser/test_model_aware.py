@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from providers.core import catalog
 from tests.browser.test_storyboard_flow import sign_in
 from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
 
@@ -53,7 +54,7 @@ def test_compare_models_and_apply_a_recommendation(page, shot):
     page.goto(f"/projects/{shot.project_id}/shots/{shot.pk}/")
     page.get_by_role("link", name="Compare models").click()
     expect(page.get_by_role("heading", name="Shot 1A on every model")).to_be_visible()
-    expect(page.locator(".compare > section")).to_have_count(11)
+    expect(page.locator(".compare > section")).to_have_count(len(catalog.VIDEO_MODELS))
     expect(page.locator("#compare-veo-3\\.1")).to_contain_text("✕ 1 problem")
     expect(page.locator("#compare-kling-2\\.6-std")).to_contain_text("✓ Can be sent as it is")
     page.locator("#compare-kling-2\\.6-std").get_by_role("button").click()

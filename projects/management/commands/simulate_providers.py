@@ -28,6 +28,12 @@ class Command(BaseCommand):
         for prefix in PROVIDERS:
             self.stdout.write(f"  {prefix:<11} base URL {server.base_url(prefix)}")
         self.stdout.write(f"Accepted keys: {default_credentials()}")
+        # The catalog's Gemini Veo ids are shut down; the simulator serves the GA ids there.
+        self.stdout.write(
+            "Veo on its Gemini API: GEMINI_VEO_MODEL_IDS="
+            "veo-3.1=veo-3.1-generate-001,veo-3.1-fast=veo-3.1-fast-generate-001,"
+            "veo-3.1-lite=veo-3.1-lite-generate-001"
+        )
         self.stdout.write(f"Faults: POST {server.url}/_control/faults {{provider, fault, times}}")
         try:
             while True:
