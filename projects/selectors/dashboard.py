@@ -230,7 +230,7 @@ def spend_by(dashboard: Dashboard, spending: QuerySet[LedgerEntry]) -> None:
     dashboard.by_model = _grouped(
         spending.values("take__model").annotate(spent=Sum("spent_change")),
         lambda row: (
-            catalog.label_for(catalog.VIDEO_MODELS, row["take__model"])
+            catalog.label_for(catalog.VIDEO_MODELS + catalog.STILL_MODELS, row["take__model"])
             if row["take__model"]
             else no_take
         ),
@@ -270,7 +270,7 @@ def estimate_against_actual(
         difference = actual_total - estimated_total
         rows.append(
             {
-                "label": catalog.label_for(catalog.VIDEO_MODELS, model),
+                "label": catalog.label_for(catalog.VIDEO_MODELS + catalog.STILL_MODELS, model),
                 "takes": figures["takes"],
                 "estimated": estimated_total,
                 "actual": actual_total,

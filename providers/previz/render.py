@@ -292,7 +292,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=max(8, size))
 
 
-def title_card(job: RenderJob) -> Image.Image:
+def title_card(job: RenderJob, footer: str = "PREVIZ · NO HERO FRAME") -> Image.Image:
     """A slate with a grid, so camera moves read even without a hero frame."""
     width, height = job.size
     width, height = round(width * 1.5), round(height * 1.5)
@@ -337,7 +337,7 @@ def title_card(job: RenderJob) -> Image.Image:
         )
     draw.text(
         (width / 2, height * 0.88),
-        "PREVIZ · NO HERO FRAME",
+        footer,
         font=_font(short // 40),
         anchor="mm",
         fill=(190, 190, 190),

@@ -42,7 +42,7 @@ def render_still(request: GenerationRequest) -> bytes:
     )
     try:
         size = job.size
-        picture = title_card(job)
+        picture = title_card(job, footer="PREVIZ STILL · A FREE STAND-IN FOR AN IMAGE MODEL")
     except RenderError as error:
         raise Rejected(str(error)) from error
     pose = camera_pose(job.camera, 0.0)

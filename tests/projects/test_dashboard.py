@@ -326,3 +326,10 @@ def test_staff_can_narrow_the_dashboard_to_one_project(client, shot):
     assert [p.name for p in data.projects] == ["Harbour Lights"]
     assert data.total == D("2.25")
     assert f"project={other.project.pk}" in response.context["csv_query"]
+
+
+def test_hero_frame_candidates_are_spending_under_their_still_models_name(client, owner, shot):
+    paid_take(shot, number=1, held="0.134", actual="0.134", model="nano-banana-pro")
+    data = page(client, owner).context["data"]
+    assert [row["label"] for row in data.estimates] == ["Nano Banana Pro (Gemini 3 Pro Image)"]
+    assert [row["label"] for row in data.by_model] == ["Nano Banana Pro (Gemini 3 Pro Image)"]
