@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 SHOTS = {
     "veo-3.1": dict(duration_seconds=8),
     "kling-2.6-std": dict(duration_seconds=5),
+    "kling-3.0-std": dict(duration_seconds=5),  # the static API key, billed per second
     "runway-gen4-turbo": dict(duration_seconds=5),
     "seedance-1.5-pro": dict(duration_seconds=5),
     "higgsfield-dop-turbo": dict(duration_seconds=5),
@@ -43,6 +44,7 @@ SHOTS = {
 PROVIDER_OF = {
     "veo-3.1": "gemini",
     "kling-2.6-std": "kling",
+    "kling-3.0-std": "kling",
     "runway-gen4-turbo": "runway",
     "seedance-1.5-pro": "seedance",
     "higgsfield-dop-turbo": "higgsfield",
@@ -107,7 +109,9 @@ def test_each_provider_makes_a_playable_take_with_a_cost(client, simulator, pipe
     assert submissions(simulator, PROVIDER_OF[model]) == 1
 
 
-MODEL_OF = {provider: model for model, provider in PROVIDER_OF.items()}
+MODEL_OF: dict[str, str] = {}
+for _model, _provider in PROVIDER_OF.items():
+    MODEL_OF.setdefault(_provider, _model)  # the faults play on each provider's first model
 
 FAULTS = [
     # (fault, final state, error kind, words the filmmaker reads, submissions that reached the
