@@ -19,7 +19,7 @@ gemini_lists_a_veo_id = extend_tests.gemini_lists_a_veo_id
 
 def test_extend_adds_a_take_that_continues_the_first_and_becomes_a_video(page, simulator, tmp_path):
     user, shot = make_shot("veo-3.1")
-    env = {**simulator_env(simulator), "GEMINI_VEO_MODEL_IDS": extend_tests.GEMINI_MODEL_IDS}
+    env = simulator_env(simulator)  # with the account's own Veo ids on the Gemini API
     with celery_worker(pipeline=True, tmp_path=tmp_path, env=env):
         sign_in(page, user.username)
         page.goto(f"/projects/{shot.project_id}/shots/{shot.pk}/")

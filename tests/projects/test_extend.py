@@ -393,19 +393,15 @@ def post(client, name: str, *args, **data):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_veo_take_is_extended_end_to_end(client, simulator, tmp_path):
-    from tests.support.pipeline import simulator_env
-    from tests.support.workers import celery_worker
+def test_a_veo_take_is_extended_end_to_end(client, simulator, pipeline_worker):
     from tests.test_providers_end_to_end import final_state, generate, make_shot
 
     user, shot = make_shot("veo-3.1")
-    env = {**simulator_env(simulator), "GEMINI_VEO_MODEL_IDS": GEMINI_MODEL_IDS}
-    with celery_worker(pipeline=True, tmp_path=tmp_path, env=env, log_path=tmp_path / "w.log"):
-        first = final_state(generate(client, user, shot))
-        assert first.state == TakeState.SUCCEEDED, (first.error_kind, first.error_message)
-        response = post(client, "take-extend", shot.project_id, first.pk)
-        assert response.status_code == 302
-        extension = final_state(Take.objects.get(extends=first))
+    first = final_state(generate(client, user, shot))
+    assert first.state == TakeState.SUCCEEDED, (first.error_kind, first.error_message)
+    response = post(client, "take-extend", shot.project_id, first.pk)
+    assert response.status_code == 302
+    extension = final_state(Take.objects.get(extends=first))
 
     assert extension.state == TakeState.SUCCEEDED, (extension.error_kind, extension.error_message)
     # Google was sent the earlier result back, by its link, and nothing else to start from.
