@@ -48,9 +48,15 @@ def still_unavailable_reason(model: str) -> str:
             f"{caps.name} is not connected in this studio yet: "
             "an admin needs to set up its provider."
         )
-    usable, reason = provider_by_slug(caps.provider).availability()
+    provider = provider_by_slug(caps.provider)
+    usable, reason = provider.availability()
     if not usable:
         return f"{caps.name} is unavailable: {unreadable_keys_reason(caps.provider) or reason}"
+    in_catalogue = getattr(provider, "catalogue_availability", None)
+    if caps.catalogue_id and in_catalogue is not None:
+        usable, reason = in_catalogue(caps)
+        if not usable:
+            return f"{caps.name} is unavailable: {reason}"
     return ""
 
 

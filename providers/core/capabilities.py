@@ -115,5 +115,6 @@ class StillCapabilities:
     resolutions: tuple[str, ...]  # the provider's own words ("1K", "2K", "1080p"...)
     max_references: int = 0  # reference images it can take (characters, locations, looks)
     prompt_max_chars: int | None = None
+    catalogue_id: str = ""  # as Capabilities.catalogue_id: offered only when listed
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     notes: tuple[str, ...] = field(default=())

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from providers.core.base import AuthFailed, ConnectionCheck, ProviderError, Transient
-from providers.core.capabilities import Capabilities
+from providers.core.capabilities import Capabilities, StillCapabilities
 from providers.core.http import ProviderHTTP
 from providers.higgsfield.capabilities import MODELS
 from providers.higgsfield.catalogue import CatalogueEntry, Usage, parse_catalogue, parse_usage
@@ -53,7 +53,7 @@ class CatalogueAccount:
         response = self.http.request("GET", "/models/usage", idempotent=True)
         return parse_usage(_json(response))
 
-    def catalogue_availability(self, caps: Capabilities) -> tuple[bool, str]:
+    def catalogue_availability(self, caps: Capabilities | StillCapabilities) -> tuple[bool, str]:
         """(usable, reason) for a catalogue model: False only when a catalogue we could read
         does not list it. An unreadable catalogue says nothing; the submit will answer."""
         if not caps.catalogue_id or not self.availability()[0]:

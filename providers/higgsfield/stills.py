@@ -26,6 +26,7 @@ STILL_MODELS: tuple[StillCapabilities, ...] = (
         # docs.argil.ai Soul 2 / Soul Cinema pages]. No 21:9.
         aspect_ratios=("16:9", "9:16", "1:1", "4:3"),
         resolutions=("720p", "1080p"),
+        catalogue_id=APPLICATION,  # an account may not have Soul: its catalogue says
     ),
 )
 SLUGS = frozenset(c.slug for c in STILL_MODELS)

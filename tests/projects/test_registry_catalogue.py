@@ -128,3 +128,19 @@ def test_a_model_the_account_lost_after_the_offer_fails_unbilled(client, kling_s
     assert simulator.sim.submissions == []
     take.project.refresh_from_db()
     assert take.project.spent == 0 and take.project.reserved == 0
+
+
+def test_soul_is_offered_for_hero_frames_only_when_the_catalogue_lists_it(simulator, turbo_only):
+    from projects.selectors.frames import still_unavailable_reason
+
+    assert still_unavailable_reason("higgsfield-soul") == (
+        "Higgsfield Soul is unavailable: your Higgsfield account's catalogue does not list "
+        "Higgsfield Soul (higgsfield-ai/soul/standard). Ask Higgsfield to enable it, or pick "
+        "another model."
+    )
+
+
+def test_soul_is_offered_on_an_account_that_has_it(simulator):
+    from projects.selectors.frames import still_unavailable_reason
+
+    assert still_unavailable_reason("higgsfield-soul") == ""
