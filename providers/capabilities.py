@@ -6,7 +6,7 @@ What one model accepts is written down in its own package (providers/kling/capab
 
 from __future__ import annotations
 
-from providers.core.capabilities import Capabilities
+from providers.core.capabilities import Capabilities, UnknownModelError, look_up
 from providers.higgsfield.capabilities import MODELS as HIGGSFIELD
 from providers.kling.capabilities import MODELS as KLING
 from providers.previz.capabilities import MODELS as PREVIZ
@@ -14,26 +14,15 @@ from providers.runway.capabilities import MODELS as RUNWAY
 from providers.seedance.capabilities import MODELS as SEEDANCE
 from providers.veo.capabilities import MODELS as VEO
 
+__all__ = ["CAPABILITIES", "UnknownModelError", "get_capabilities", "resolve"]
+
 CAPABILITIES: dict[str, Capabilities] = {
     c.slug: c for c in (*PREVIZ, *VEO, *KLING, *RUNWAY, *SEEDANCE, *HIGGSFIELD)
 }
 
 
-class UnknownModelError(KeyError):
-    """A model slug that is not in catalog.VIDEO_MODELS."""
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0])
-
-
 def get_capabilities(slug: str) -> Capabilities:
-    try:
-        return CAPABILITIES[slug]
-    except KeyError:
-        known = ", ".join(CAPABILITIES)
-        raise UnknownModelError(
-            f"Unknown video model {slug!r}; known models (catalog.VIDEO_MODELS): {known}"
-        ) from None
+    return look_up(CAPABILITIES, slug, kind="video", listed_in="catalog.VIDEO_MODELS")
 
 
 def resolve(model: str | Capabilities) -> Capabilities:

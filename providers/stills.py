@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from providers.core.capabilities import StillCapabilities
+from providers.core.capabilities import StillCapabilities, look_up
 from providers.core.prices import ANY, PER_IMAGE, Rate
 from providers.higgsfield import stills as higgsfield
 from providers.runway import stills as runway
@@ -51,10 +51,4 @@ def is_still_model(slug: str) -> bool:
 
 
 def get_still(slug: str) -> StillCapabilities:
-    try:
-        return STILL_CAPABILITIES[slug]
-    except KeyError:
-        known = ", ".join(STILL_CAPABILITIES)
-        raise KeyError(
-            f"Unknown still model {slug!r}; known (catalog.STILL_MODELS): {known}"
-        ) from None
+    return look_up(STILL_CAPABILITIES, slug, kind="still", listed_in="catalog.STILL_MODELS")

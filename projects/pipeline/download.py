@@ -106,23 +106,33 @@ def _fetch(take: Take) -> None:
         except OSError as error:
             _result_lost(take, error)
             return
+    _succeed(
+        take,
+        names,
+        duration_seconds=info.duration_seconds,
+        width=info.width,
+        height=info.height,
+        file_size=size,
+    )
+
+
+def _succeed(take: Take, names: dict[str, str], leftovers: tuple[str, ...] = (), **measures):
+    """The take is saved: move it on with its stored files' names and what was measured.
+    Files no one needs afterwards are deleted once that commits: an earlier save's (a fetch
+    again replaces them) and `leftovers`; if another copy saved it first, ours go instead."""
     before = Take.objects.filter(pk=take.pk).values_list(*names).first() or ()
     if not move(
         take.pk,
         TakeState.DOWNLOADING,
         TakeState.SUCCEEDED,
         **names,
+        **measures,
         download_claimed_until=None,
-        duration_seconds=info.duration_seconds,
-        width=info.width,
-        height=info.height,
-        file_size=size,
         progress=100,
     ):
         _delete(names.values())  # another copy saved it first (or it was fetched away)
         return
-    # A fetch again replaces whatever an earlier save left: those names are no one's now.
-    old = [name for name in before if name and name not in names.values()]
+    old = [name for name in before if name and name not in names.values()] + list(leftovers)
     if old:
         transaction.on_commit(lambda: _delete(old))
 
@@ -145,7 +155,7 @@ def _fetch_still(take: Take) -> None:
     except ValidationError as error:
         _result_lost(take, "The provider's image could not be used: " + " ".join(error.messages))
         return
-    base = f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}"
+    base = _new_base_name(take)
     names: dict[str, str] = {}
     try:
         names["still"] = _storage().save(base + "-still.jpg", image.full)
@@ -154,23 +164,16 @@ def _fetch_still(take: Take) -> None:
         _delete(names.values())
         _result_lost(take, error)
         return
-    if not move(
-        take.pk,
-        TakeState.DOWNLOADING,
-        TakeState.SUCCEEDED,
-        **names,
-        download_claimed_until=None,
+    # The provider's answer, kept in storage until it was saved: no one's afterwards.
+    stored = take.result_url.startswith(STORED_RESULT)
+    _succeed(
+        take,
+        names,
+        (take.result_url.removeprefix(STORED_RESULT),) if stored else (),
         width=image.width,
         height=image.height,
         file_size=image.full.size,
-        progress=100,
-    ):
-        _delete(names.values())
-        return
-    if take.result_url.startswith(STORED_RESULT):
-        # The provider's answer, kept until it was saved: no one's now.
-        stored = take.result_url.removeprefix(STORED_RESULT)
-        transaction.on_commit(lambda: _delete([stored]))
+    )
 
 
 def _still_bytes(take: Take) -> bytes:
@@ -191,7 +194,7 @@ def _store(take: Take, local: dict[str, str]) -> dict[str, str]:
     """Save the scratch files into the take's storage under names the server makes (random, so
     a second fetch never overwrites a file someone is watching); return field -> stored name.
     On a failure part-way, what was saved is deleted again."""
-    base = f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}"
+    base = _new_base_name(take)
     names: dict[str, str] = {}
     try:
         for field, _, suffix in SAVED_FILES:
@@ -201,6 +204,11 @@ def _store(take: Take, local: dict[str, str]) -> dict[str, str]:
         _delete(names.values())
         raise
     return names
+
+
+def _new_base_name(take: Take) -> str:
+    # Random, so a second fetch never overwrites a file someone is watching.
+    return f"takes/{take.project_id}/take-{take.pk}-{secrets.token_hex(4)}"
 
 
 def _storage():

@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from projects.models import Shot, Take
-from projects.registry import ProviderUnavailable, provider_for_model
 from projects.selectors.continuations import draft_snapshot, extend_refusal, extension_snapshot
 
 # The one path that holds money for a new take; shared, not copied, so a cap added there
 # applies here too.
-from projects.services.takes import _create_take
+from projects.services.takes import _create_take, runnable_provider
 
 
 def take_extend(*, take: Take, user, allow_duplicate: bool = False) -> Take:
@@ -23,10 +22,7 @@ def take_extend(*, take: Take, user, allow_duplicate: bool = False) -> Take:
     refusal = extend_refusal(take)
     if refusal:
         raise ValidationError(refusal)
-    try:
-        provider = provider_for_model(take.model)
-    except ProviderUnavailable as error:
-        raise ValidationError(str(error)) from None
+    provider = runnable_provider(take.model)
     # The platform's own limit on the clip it continues (Vertex AI: 30 s), once it is built.
     longest = getattr(provider, "extend_max_input_seconds", None)
     if not isinstance(longest, (int, float)):
@@ -41,9 +37,6 @@ def take_extend(*, take: Take, user, allow_duplicate: bool = False) -> Take:
 def take_request_draft(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
     """A cheap draft of the shot on a model that makes them (Seedance): the full request at the
     draft's size, sent as a draft. Circle it and promote it on the same model for the final."""
-    try:
-        provider_for_model(shot.target_model)
-    except ProviderUnavailable as error:
-        raise ValidationError(str(error)) from None
+    runnable_provider(shot.target_model)
     snapshot = draft_snapshot(shot)
     return _create_take(shot, user, snapshot, allow_duplicate=allow_duplicate)

@@ -41,6 +41,7 @@ from projects.selectors.snapshots import (
 )
 from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
 from projects.services.work import enqueue_download, enqueue_submit
+from providers.core.base import VideoProvider
 
 
 def next_number(shot: Shot) -> int:
@@ -156,12 +157,18 @@ def _create_take(
     return take
 
 
-def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
-    """Generate the shot on its target model: checks first, then a queued take."""
+def runnable_provider(model: str) -> VideoProvider:
+    """The provider that makes `model` here, or a ValidationError saying why it cannot run
+    (retired, not connected, no keys): asked before any money is held."""
     try:
-        provider_for_model(shot.target_model)
+        return provider_for_model(model)
     except ProviderUnavailable as error:
         raise ValidationError(str(error)) from None
+
+
+def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
+    """Generate the shot on its target model: checks first, then a queued take."""
+    runnable_provider(shot.target_model)
     snapshot = request_snapshot(shot)
     return _create_take(shot, user, snapshot, allow_duplicate=allow_duplicate)
 
@@ -172,10 +179,7 @@ def take_promote(*, take: Take, model: str, resolution: str, user) -> Take:
         raise ValidationError("A hero-frame candidate is a still: use it as the hero frame.")
     if take.state != TakeState.SUCCEEDED:
         raise ValidationError("Only a finished take can be promoted to a final render.")
-    try:
-        provider_for_model(model)
-    except ProviderUnavailable as error:
-        raise ValidationError(str(error)) from None
+    runnable_provider(model)
     spec = dataclasses.replace(spec_from_dict(take.spec), resolution=resolution)
     snapshot = snapshot_for(take.shot, spec, model)
     if continues_draft(take, model):
@@ -216,10 +220,7 @@ def take_retry(*, take: Take, user) -> Take:
         raise ValidationError("Only a finished take that did not succeed can be retried.")
     if take.kind != TakeKind.VIDEO:
         raise ValidationError("Ask for new hero-frame candidates instead: a still is not retried.")
-    try:
-        provider_for_model(take.model)
-    except ProviderUnavailable as error:
-        raise ValidationError(str(error)) from None
+    runnable_provider(take.model)
     snapshot = {
         name: getattr(take, name)
         for name in ("model", "provider", "prompt", "params", "spec", "input_images", "seed")

@@ -94,20 +94,18 @@ def frames_candidates(request: HttpRequest, project_id: int, shot_id: int) -> Ht
 def frames_create(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id, need="edit")
     shot = _shot(membership, shot_id)
+    model = request.POST.get("model", "")
     try:
         count = int(request.POST.get("count", "1"))
     except ValueError:
         count = 0  # refused below with the message
+    asked = {"model": model, "count": count}
     try:
-        takes = frames_request(
-            shot=shot, user=request.user, model=request.POST.get("model", ""), count=count
-        )
+        takes = frames_request(shot=shot, user=request.user, model=model, count=count)
     except ValidationError as error:
-        asked = {"model": request.POST.get("model", ""), "count": count}
         return panel_response(
             request, membership, shot, errors=error.messages, asked=asked, status=422
         )
-    asked = {"model": request.POST.get("model", ""), "count": count}
     numbers = ", ".join(str(take.number) for take in takes)
     notice = f"Asked for {len(takes)} candidate{'s' if len(takes) > 1 else ''} (take {numbers})."
     return panel_response(request, membership, shot, asked=asked, notice=notice)

@@ -9,7 +9,9 @@ confidence for that value.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from providers.core.catalog import ASPECT_RATIOS, DIALOGUE_LANGUAGES
 
@@ -101,6 +103,27 @@ class Capabilities:
     @property
     def seed(self) -> bool:
         return self.seed_range is not None
+
+
+T = TypeVar("T")
+
+
+class UnknownModelError(KeyError):
+    """A model slug the catalog does not list."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0])
+
+
+def look_up(table: Mapping[str, T], slug: str, *, kind: str, listed_in: str) -> T:
+    """`table[slug]`, or UnknownModelError naming what is known (for a developer's eyes)."""
+    try:
+        return table[slug]
+    except KeyError:
+        known = ", ".join(table)
+        raise UnknownModelError(
+            f"Unknown {kind} model {slug!r}; known models ({listed_in}): {known}"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from providers.core.adapter import HTTPProvider
 from providers.core.base import (
     CancelPolicy,
     GenerationRequest,
+    InputImage,
     ModelRetired,
     Progress,
     ProviderError,
@@ -153,17 +154,27 @@ class HiggsfieldProvider(CatalogueAccount, HTTPProvider):
             return submit_still(self, request)
         if request.model in HOSTED:
             return self.submit_hosted(request, HOSTED[request.model])
-        hero = next((i for i in request.images if i.role == "first_frame"), None)
-        if hero is None:
-            raise Rejected("Higgsfield DoP makes video from a hero frame: add one to the shot.")
+        hero = self._hero_frame(request, "Higgsfield DoP")
         wanted = {m.get("name") for m in request.params.get("motions") or [] if not m.get("id")}
         motion_ids = self.motion_ids() if wanted else {}
         # Everything above and the upload are free and safe to repeat; only the POST is paid.
         image_url = self.upload_image(hero.path)
-        webhook = str(request.options.get("webhook_url") or self.config.webhook_url)
         path, body = build_submit(
-            request, image_url=image_url, motion_ids=motion_ids, webhook_url=webhook
+            request, image_url=image_url, motion_ids=motion_ids, webhook_url=self._webhook(request)
         )
+        return self._submit_paid(path, body)
+
+    @staticmethod
+    def _hero_frame(request: GenerationRequest, name: str) -> InputImage:
+        hero = next((i for i in request.images if i.role == "first_frame"), None)
+        if hero is None:
+            raise Rejected(f"{name} makes video from a hero frame: add one to the shot.")
+        return hero
+
+    def _webhook(self, request: GenerationRequest) -> str:
+        return str(request.options.get("webhook_url") or self.config.webhook_url)
+
+    def _submit_paid(self, path: str, body: dict[str, Any]) -> Submitted:
         response = self._post_paid(path, body)
         return parse_submit(self.http.json(response, after_submit=True))
 
@@ -240,18 +251,17 @@ class HiggsfieldProvider(CatalogueAccount, HTTPProvider):
     def submit_hosted(self, request: GenerationRequest, caps: Capabilities) -> Submitted:
         """A model Higgsfield hosts: POSTed to the application path its catalogue entry gives
         (the slug, unless the entry names a path), since request schemas are being redesigned."""
-        hero = next((i for i in request.images if i.role == "first_frame"), None)
-        if hero is None:
-            raise Rejected(f"{caps.name} makes video from a hero frame: add one to the shot.")
+        hero = self._hero_frame(request, caps.name)
         entry = self._entry_or_none(caps.catalogue_id)
         application = entry.application if entry else "/" + caps.catalogue_id
         image_url = self.upload_image(hero.path)
-        webhook = str(request.options.get("webhook_url") or self.config.webhook_url)
         path, body = build_catalogue_submit(
-            request, application=application, image_url=image_url, webhook_url=webhook
+            request,
+            application=application,
+            image_url=image_url,
+            webhook_url=self._webhook(request),
         )
-        response = self._post_paid(path, body)
-        return parse_submit(self.http.json(response, after_submit=True))
+        return self._submit_paid(path, body)
 
     def _post_paid(self, path: str, body: dict[str, Any]) -> httpx.Response:
         try:

@@ -121,3 +121,12 @@ def test_every_model_compiles_every_shot_shape(slug, ratio, resolution):
     assert out.resolution in get_still(slug).resolutions
     assert out.aspect_ratio in get_still(slug).aspect_ratios
     assert out.prompt.startswith("Cinematic still frame.")
+
+
+def test_an_unknown_still_model_names_the_known_ones():
+    from providers.core.capabilities import UnknownModelError
+
+    with pytest.raises(UnknownModelError) as error:
+        get_still("midjourney-9")
+    assert str(error.value).startswith("Unknown still model 'midjourney-9'; known models")
+    assert "nano-banana-pro" in str(error.value)

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.providers.stills.conftest import adapter_for, still_request
+from tests.support import genai as genai_clients
 
 ark = pytest.importorskip("byteplussdkarkruntime")
 
@@ -54,31 +55,12 @@ def test_google_genai_generate_content(simulator, mode):
 
 def genai_client(simulator, mode: str):
     """Made after our adapter's call: a new service account replaces the simulator's key."""
-    from google import genai
-    from google.genai import types
-
     if mode == "vertex":
-        from google.oauth2 import service_account
-
         from providers.simulator.veo import service_account_info
 
         info = service_account_info(simulator.sim, project="sim-project")
-        credentials = service_account.Credentials.from_service_account_info(
-            info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
-        )
-        client = genai.Client(
-            vertexai=True,
-            project="sim-project",
-            location="global",
-            credentials=credentials,
-            http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
-        )
-    else:
-        client = genai.Client(
-            api_key=simulator.sim.credentials["gemini"],
-            http_options=types.HttpOptions(base_url=simulator.base_url("gemini")),
-        )
-    return client
+        return genai_clients.vertex_client(simulator, info, location="global")
+    return genai_clients.gemini_client(simulator)
 
 
 def test_runwayml_text_to_image(simulator, monkeypatch):

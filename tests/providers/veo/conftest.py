@@ -12,6 +12,7 @@ from providers.core.base import InputImage
 from providers.simulator.veo import service_account_info
 from providers.veo.adapter import GeminiVeoProvider, VertexVeoProvider
 from tests.providers.conftest import account, generation_request
+from tests.support import genai as genai_clients
 
 
 def no_sleep(_seconds: float) -> None:
@@ -86,18 +87,4 @@ def veo_request(**overrides):
 @pytest.fixture
 def vertex_client(simulator, sa_info):
     """google-genai in Vertex AI mode, with the simulator's service account, against it."""
-    from google import genai
-    from google.genai import types
-    from google.oauth2 import service_account
-
-    credentials = service_account.Credentials.from_service_account_info(
-        sa_info, scopes=["https://www.googleapis.com/auth/cloud-platform"]
-    )
-    client = genai.Client(
-        vertexai=True,
-        project="sim-project",
-        location="us-central1",
-        credentials=credentials,
-        http_options=types.HttpOptions(base_url=simulator.base_url("vertex")),
-    )
-    return client
+    return genai_clients.vertex_client(simulator, sa_info)
