@@ -65,4 +65,14 @@ urlpatterns = [
     path(
         P + "references/<id:ref_id>/<str:kind>.jpg", shots.reference_image, name="reference-image"
     ),
+    # --- team review (issue 13) --------------------------------------------------------------
+    # comments and frame notes
+    # activity and notifications
+    # decisions: approval, versions
+    # review links (the owner's side; the guest's pages are review_urlpatterns below)
+    # live boards
 ]
+
+# The pages a guest with a review link sees, under /review/<token>/ (namespace "review"): they
+# reach only what the link covers, read-only but for comments.
+review_urlpatterns: list = []

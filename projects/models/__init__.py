@@ -19,6 +19,16 @@ from .film import (
     media_path,
 )
 from .money import LEDGER_AMOUNT, LedgerEntry, LedgerKind, MemberSpend, ProviderSpend, RateCard
+from .review import (
+    Activity,
+    ActivityKind,
+    Comment,
+    EmailChoice,
+    Notification,
+    NotificationReason,
+    NotificationSettings,
+    ReviewLink,
+)
 from .states import FINISHED_TAKE_STATES, TakeState
 from .takes import Take, TakeEvent, TakeKind, TakeQuerySet
 
@@ -27,16 +37,24 @@ __all__ = [
     "FINISHED_TAKE_STATES",
     "LEDGER_AMOUNT",
     "RESOLUTIONS",
+    "Activity",
+    "ActivityKind",
     "CameraAxes",
+    "Comment",
+    "EmailChoice",
     "LedgerEntry",
     "LedgerKind",
     "MemberSpend",
     "Membership",
+    "Notification",
+    "NotificationReason",
+    "NotificationSettings",
     "Project",
     "ProjectQuerySet",
     "ProviderSpend",
     "RateCard",
     "ReferenceImage",
+    "ReviewLink",
     "Role",
     "Scene",
     "Shot",

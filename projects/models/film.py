@@ -269,6 +269,24 @@ class Shot(CameraAxes):
     last_frame = models.ImageField(upload_to=media_path, blank=True)
     last_thumbnail = models.ImageField(upload_to=media_path, blank=True, editable=False)
 
+    # An owner's decision for final: the circled take, who, when and why (carried into exports).
+    approved_take = models.ForeignKey(
+        "Take", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approval_note = models.CharField(max_length=500, blank=True, editable=False)
+    # Bumped by every save of the shot's fields: a form posted from an older version is an edit
+    # conflict, resolved field by field (services/shot_edits.py), never a silent overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

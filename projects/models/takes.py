@@ -118,6 +118,8 @@ class Take(models.Model):
     poster = models.ImageField(upload_to=media_path, blank=True)
     thumbnail = models.ImageField(upload_to=media_path, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
+    # Frames per second of the saved video: frame notes count frames at this rate.
+    fps = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
@@ -133,6 +135,12 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shot.label} take {self.number}"
+
+    DEFAULT_FPS = 24.0  # takes saved before the rate was kept, and stills
+
+    @property
+    def frame_rate(self) -> float:
+        return self.fps or self.DEFAULT_FPS
 
     @property
     def is_finished(self) -> bool:

@@ -110,6 +110,7 @@ def _fetch(take: Take) -> None:
         take,
         names,
         duration_seconds=info.duration_seconds,
+        fps=info.fps or None,
         width=info.width,
         height=info.height,
         file_size=size,
