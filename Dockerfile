@@ -1,4 +1,4 @@
-# Production image: gunicorn serves the web (whitenoise serves static files); the same image
+# Production image: uvicorn serves the web (ASGI: live boards hold event streams open) (whitenoise serves static files); the same image
 # runs the Celery worker and beat with other commands (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
@@ -18,5 +18,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
 USER studio
 
 EXPOSE 8000
-# Bind, workers and the access log (webhook tokens redacted) are in studio/gunicorn_conf.py.
-CMD ["gunicorn", "--config", "python:studio.gunicorn_conf", "studio.wsgi:application"]
+# The access log goes through studio/uvicorn_log.json, which redacts webhook tokens.
+CMD ["uvicorn", "studio.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "3", "--proxy-headers", "--log-config", "studio/uvicorn_log.json"]

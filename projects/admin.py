@@ -6,13 +6,18 @@ from projects.services.board import scene_delete, shot_delete
 from projects.services.projects import project_archive_or_delete, project_restore
 
 from .models import (
+    Activity,
+    Comment,
     LedgerEntry,
     Membership,
     MemberSpend,
+    Notification,
+    NotificationSettings,
     Project,
     ProviderSpend,
     RateCard,
     ReferenceImage,
+    ReviewLink,
     Scene,
     Shot,
     Take,
@@ -313,3 +318,52 @@ class ProviderSpendAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- team review: read-only records (they are written by the services, with their activity) --
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ["at", "project", "kind", "actor_name", "summary"]
+    list_filter = ["kind"]
+    list_select_related = ["project"]
+    search_fields = ["summary", "actor_name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # append-only: the project's history
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """Staff may remove a comment (moderation); writing one is the team's."""
+
+    list_display = ["created_at", "project", "shot", "take", "author", "guest_name", "body"]
+    list_select_related = ["project", "shot", "take", "author"]
+    search_fields = ["body", "guest_name"]
+
+
+@admin.register(ReviewLink)
+class ReviewLinkAdmin(ReadOnlyAdmin):
+    list_display = ["label", "project", "scene", "created_by", "expires_at", "revoked_at", "views"]
+    list_select_related = ["project", "scene", "created_by"]
+    exclude = ["token", "password_hash"]  # bearer secrets stay out of the admin's pages
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "reason", "read_at", "emailed_at"]
+    list_filter = ["reason"]
+    list_select_related = ["user"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "email", "last_digest_at"]
+    list_select_related = ["user"]

@@ -5,8 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core import signing
 
 from projects.selectors.shot_spec import parse_beats, parse_dialogue
+from projects.services import shot_edits
 from providers.core import catalog
 
 from .audio import ACCEPT_ATTRIBUTE as AUDIO_ACCEPT
@@ -128,7 +130,73 @@ class StatusSeenForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class ShotCardForm(StatusSeenForm):
+class EditCheckedForm(StatusSeenForm):
+    """A shot form that knows which version of the shot it was loaded from.
+
+    Hidden `version` and `base` (the editable fields as loaded, signed so they cannot be
+    forged) let the save merge with what someone else saved meanwhile (services/shot_edits).
+    A conflict's panel posts `resolve-<field>` = mine | theirs."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    RELOAD = "This page is out of date or was changed outside the studio: reload the shot."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["base"] = shot_edits.base_sign(self.instance, self.editable())
+
+    def editable(self) -> list[str]:
+        return [name for name in self._meta.fields if name in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        signed = cleaned.get("base") or ""
+        try:
+            loaded, base = shot_edits.base_unsign(signed, shot=self.instance)
+        except signing.BadSignature:
+            raise forms.ValidationError(self.RELOAD, code="reload") from None
+        if cleaned.get("version") != loaded:
+            raise forms.ValidationError(self.RELOAD, code="reload")
+        self.loaded_version, self.loaded_base = loaded, base
+        return cleaned
+
+    def choices(self) -> dict:
+        """The conflict panel's answers: field -> "mine" or "theirs"."""
+        answers = {}
+        for name in self.editable():
+            answer = self.data.get(self.add_prefix(f"resolve-{name}"))
+            if answer in (shot_edits.MINE, shot_edits.THEIRS):
+                answers[name] = answer
+        return answers
+
+    def after_conflict(self, conflict: shot_edits.EditConflict) -> EditCheckedForm:
+        """The same form against the shot as it is now: my typed values where I changed them,
+        theirs where only they did, and the version and base of now, so resolving merges again
+        from here."""
+        data = self.data.copy()
+        current = conflict.current
+        for name, value in conflict.kept.items():
+            key = self.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            else:
+                data[key] = "" if value is None else str(shot_edits.plain(value))
+        data[self.add_initial_prefix("status")] = current.status
+        data[self.add_prefix("version")] = current.version
+        data[self.add_prefix("base")] = shot_edits.base_sign(current, self.editable())
+        for item in conflict.conflicts:
+            item.input = self.add_prefix(f"resolve-{item.name}")
+            data.pop(item.input, None)
+        return type(self)(data, instance=current, prefix=self.prefix)
+
+
+class ShotCardForm(EditCheckedForm):
     """A card's essentials, edited in place on the storyboard."""
 
     class Meta:
@@ -162,7 +230,7 @@ class CameraSlider(forms.IntegerField):
         )
 
 
-class ShotForm(StatusSeenForm):
+class ShotForm(EditCheckedForm):
     hero_upload = forms.FileField(
         label="Hero frame",
         required=False,
@@ -339,3 +407,50 @@ class RefundForm(forms.Form):
     note = forms.CharField(
         label="Why", max_length=160, help_text="E.g. the provider's credit note or ticket number."
     )
+
+
+class ReviewLinkForm(forms.Form):
+    """A review link for people without an account (projects/services/review_links.py)."""
+
+    scene = forms.ModelChoiceField(
+        queryset=Scene.objects.none(), required=False, empty_label="The whole project"
+    )
+    label = forms.CharField(max_length=120, required=False, help_text="E.g. “Client, cut 2”.")
+    expires_in_days = forms.IntegerField(
+        label="Expires in (days)", min_value=1, max_value=365, required=False
+    )
+    expires_on = forms.DateField(
+        label="or on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    password = forms.CharField(
+        max_length=128,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Optional: guests type it before they see anything.",
+    )
+    allow_comments = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scene"].queryset = project.scenes.all()
+
+    def clean(self):
+        from datetime import datetime, time, timedelta
+
+        from django.utils import timezone
+
+        data = super().clean()
+        days, day = data.get("expires_in_days"), data.get("expires_on")
+        if days and day:
+            raise forms.ValidationError("Give the days or a date, not both.")
+        data["expires_at"] = None
+        if days:
+            data["expires_at"] = timezone.now() + timedelta(days=days)
+        elif day:
+            if day <= timezone.localdate():
+                self.add_error("expires_on", "Pick a day after today.")
+            else:
+                moment = datetime.combine(day, time.min)
+                data["expires_at"] = timezone.make_aware(moment)
+        return data

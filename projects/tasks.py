@@ -6,6 +6,7 @@ from celery import shared_task
 
 from projects.pipeline.check import take_check
 from projects.pipeline.download import take_download
+from projects.pipeline.emails import email_digests, email_notification
 from projects.pipeline.follow import take_follow
 from projects.pipeline.submit import take_submit
 from projects.pipeline.sweeper import sweep
@@ -43,3 +44,13 @@ def sweep_takes() -> None:
 def check_books() -> None:
     for problem in books_out_of_balance():
         logger.error("Books out of balance: %s", problem)
+
+
+@shared_task(name="projects.email_notification", acks_late=True, ignore_result=True)
+def email_notification_task(notification_id: int) -> None:
+    email_notification(notification_id)
+
+
+@shared_task(name="projects.email_digests", ignore_result=True)
+def email_digests_task() -> None:
+    email_digests()

@@ -1,7 +1,23 @@
 from django.urls import path, register_converter
 
 from .ids import IdConverter
-from .views import continuations, dashboard, design, frames, projects, shots, storyboard, takes
+from .views import (
+    activity,
+    comments,
+    continuations,
+    dashboard,
+    decisions,
+    design,
+    frames,
+    live,
+    notifications,
+    projects,
+    review,
+    review_links,
+    shots,
+    storyboard,
+    takes,
+)
 
 app_name = "projects"
 # Ids in URLs are 64-bit: a longer number is a 404, not an overflow in the database driver.
@@ -46,6 +62,7 @@ urlpatterns = [
     path(P + "takes/<id:take_id>/refund/", takes.take_refund, name="take-refund"),
     # Before take-action, whose <str:action> would take "extend" for itself.
     path(P + "takes/<id:take_id>/extend/", continuations.take_extend, name="take-extend"),
+    path(P + "takes/<id:take_id>/review/", comments.take_review, name="take-review"),
     path(
         P + "takes/<id:take_id>/<str:action>/",
         takes.take_action,
@@ -67,12 +84,60 @@ urlpatterns = [
     ),
     # --- team review (issue 13) --------------------------------------------------------------
     # comments and frame notes
+    path(P + "shots/<id:shot_id>/comments/", comments.comments, name="comments"),
+    path(P + "comments/<id:comment_id>/edit/", comments.comment_change, name="comment-edit"),
+    path(P + "comments/<id:comment_id>/delete/", comments.comment_remove, name="comment-delete"),
+    path(
+        P + "comments/<id:comment_id>/resolve/",
+        comments.comment_resolve_view,
+        name="comment-resolve",
+    ),
+    path(P + "comments/<id:comment_id>/reopen/", comments.comment_reopen, name="comment-reopen"),
+    # (take-review is above, before take-action, whose <str:action> would take "review")
     # activity and notifications
+    path(P + "activity/", activity.activity, name="activity"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read_all, name="notifications-read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "notifications/<id:notification_id>/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/<id:notification_id>/go/",
+        notifications.notification_go,
+        name="notification-go",
+    ),
     # decisions: approval, versions
+    path(P + "shots/<id:shot_id>/approve/", decisions.shot_approve, name="shot-approve"),
+    path(P + "shots/<id:shot_id>/unapprove/", decisions.shot_unapprove, name="shot-unapprove"),
     # review links (the owner's side; the guest's pages are review_urlpatterns below)
+    path(P + "review-links/", review_links.review_links, name="review-links"),
+    path(
+        P + "review-links/<id:link_id>/revoke/",
+        review_links.review_link_revoke_view,
+        name="review-link-revoke",
+    ),
     # live boards
+    path(P + "live/", live.live_poll, name="live"),
+    path(P + "live/stream/", live.live_stream, name="live-stream"),
+    path(P + "shots/<id:shot_id>/board-card/", live.board_card, name="shot-board-card"),
 ]
 
 # The pages a guest with a review link sees, under /review/<token>/ (namespace "review"): they
 # reach only what the link covers, read-only but for comments.
-review_urlpatterns: list = []
+T = "<str:token>/"
+review_urlpatterns: list = [
+    path(T, review.review_board_view, name="board"),
+    path(T + "unlock/", review.review_unlock, name="unlock"),
+    path(T + "seen/", review.review_seen, name="seen"),
+    path(T + "shots/<id:shot_id>/", review.review_shot_view, name="shot"),
+    path(T + "shots/<id:shot_id>/comments/", review.review_comment, name="comments"),
+    path(T + "shots/<id:shot_id>/hero.jpg", review.review_hero, name="hero"),
+    path(T + "takes/<id:take_id>/<str:kind>", review.review_take_media, name="take-media"),
+]

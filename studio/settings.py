@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "studio.context_processors.studio",
+                "studio.context_processors.unread_notifications",
             ],
         },
     },
@@ -218,6 +219,18 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+# Live boards (docs/decisions/010-live-boards.md): who's here lives in the cache. With Redis,
+# in Redis, so every web process sees the same people; else in this process's memory, which
+# the embedded single process is. Nothing else uses the cache (django-axes counts in the database).
+LIVE_CHANNEL_PREFIX = os.environ.get("LIVE_CHANNEL_PREFIX", "shotstudio")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": LIVE_CHANNEL_PREFIX,
+        }
+    }
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in our database, not a result backend
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -235,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-takes": {"task": "projects.sweep_takes", "schedule": 2.0},
     # Totals against the ledger, once a day; problems go to the error log.
     "check-books": {"task": "projects.check_books", "schedule": 24 * 60 * 60.0},
+    # Daily-digest e-mails: each person at most once a day (pipeline/emails.py).
+    "email-digests": {"task": "projects.email_digests", "schedule": 60 * 60.0},
 }
 # CPU-heavy previz renders get their own queue so they never hold up submits and polls.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
@@ -309,6 +324,14 @@ PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", 30))
 # Where providers can reach this studio for webhooks (e.g. https://studio.example.org); empty
 # means no webhooks, and polling alone follows the jobs.
 STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "").rstrip("/")
+# Notification e-mails: printed to the console unless a real backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Shot Studio <studio@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 # Offline demos and tests: results (and Higgsfield's uploads) go to the local simulator, at the
 # scheme, host and port of each provider's *_BASE_URL only, and only if that is loopback.
 # `check --deploy` fails while it is on.

@@ -115,7 +115,23 @@ def shot_form_data(shot, **changes) -> dict:
         data["seed"] = shot.seed
     if shot.audio:
         data["audio"] = "on"
+    # The version the page was loaded at and the signed fields as loaded (edit conflicts).
+    from projects.forms import ShotForm
+
+    loaded = ShotForm(instance=shot)
+    data["version"], data["base"] = loaded.initial["version"], loaded.initial["base"]
     data.update(changes)
+    return data
+
+
+def card_form_data(shot, **changes) -> dict:
+    """What the board's quick card edit posts (prefix card-<pk>), as saved, with `changes`."""
+    from projects.forms import ShotCardForm
+
+    form = ShotCardForm(instance=shot, prefix=f"card-{shot.pk}")
+    data = {form.add_prefix(name): form.initial.get(name) for name in form.fields}
+    data[form.add_initial_prefix("status")] = shot.status
+    data.update({form.add_prefix(name): value for name, value in changes.items()})
     return data
 
 

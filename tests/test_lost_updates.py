@@ -132,7 +132,7 @@ def test_saving_the_shot_editor_keeps_the_workers_status_and_the_circled_take(
 
     def teammate_circles_it():
         assert Shot.objects.get(pk=shot.pk).status == ShotStatus.REVIEW  # the worker's move
-        take_circle(take=Take.objects.get(pk=take.pk))
+        take_circle(take=Take.objects.get(pk=take.pk), user=None)
 
     hold_request(ShotForm, take, then=teammate_circles_it)
     shot.refresh_from_db()

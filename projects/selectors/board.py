@@ -12,13 +12,18 @@ from projects.models import (
     Shot,
     Take,
 )
+from projects.selectors.versions import with_version_counts
 
 
 def storyboard_scenes(project: Project) -> QuerySet[Scene]:
     """Scenes in order with their shots in order: two queries whatever the number of shots."""
     return project.scenes.prefetch_related(
         Prefetch(
-            "shots", queryset=Shot.objects.select_related("circled_take").order_by("order", "pk")
+            "shots",
+            # The approver's name and the version stack read on the card, in the same query.
+            queryset=with_version_counts(
+                Shot.objects.select_related("circled_take", "approved_take", "approved_by")
+            ).order_by("order", "pk"),
         )
     )
 

@@ -6,12 +6,14 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
-from projects.models import Project, Scene, Shot
+from projects.models import ActivityKind, Project, Scene, Shot
 from projects.selectors import stored_files
 from projects.selectors.board import takes_in_flight
-from projects.services.projects import refuse_if_in_flight
+from projects.services.activity import activity_record
+from projects.services.projects import money_change, refuse_if_in_flight
 from providers.core import catalog
 
 
@@ -27,11 +29,27 @@ def scene_create(*, project: Project, title: str, number: int | None = None, **f
     )
 
 
-def scene_update(*, scene: Scene, **fields) -> Scene:
+@transaction.atomic
+def scene_update(*, scene: Scene, user=None, **fields) -> Scene:
+    # A bound form has already written its values onto `scene`: the stored budget is "before".
+    before = (
+        Scene.objects.filter(pk=scene.pk).values("budget").first() if "budget" in fields else None
+    )
     for name, value in fields.items():
         setattr(scene, name, value)
     scene.full_clean()
     scene.save(update_fields=list(fields))
+    changes = money_change(before, fields)
+    if changes:
+        activity_record(
+            project_id=scene.project_id,
+            kind=ActivityKind.BUDGET_CHANGED,
+            summary=f"Changed the budget of scene {scene.number}: {changes['budget'][0]} → "
+            f"{changes['budget'][1]}",
+            actor=user,
+            scene_id=scene.pk,
+            changes=changes,
+        )
     return scene
 
 
@@ -77,7 +95,7 @@ def next_shot_label(scene: Scene) -> str:
 
 
 @transaction.atomic
-def shot_create(*, scene: Scene, label: str = "", **fields) -> Shot:
+def shot_create(*, scene: Scene, label: str = "", user=None, **fields) -> Shot:
     project = scene.project
     fields.setdefault("aspect_ratio", project.aspect_ratio)
     fields.setdefault("target_model", project.default_model)
@@ -91,14 +109,36 @@ def shot_create(*, scene: Scene, label: str = "", **fields) -> Shot:
     )
     shot.full_clean()
     shot.save()
+    activity_record(
+        project_id=project.pk,
+        kind=ActivityKind.SHOT_CREATED,
+        summary=f"Added shot {shot.label} to scene {scene.number}",
+        actor=user,
+        scene_id=scene.pk,
+        shot_id=shot.pk,
+    )
     return shot
 
 
-def shot_update(*, shot: Shot, **fields) -> Shot:
+class StaleShot(Exception):
+    """The shot was saved by someone else since it was loaded (its version moved on)."""
+
+
+def shot_update(*, shot: Shot, expected_version: int | None = None, **fields) -> Shot:
+    """Write the shot's fields and bump its version, only if it is still at `expected_version`
+    (the loaded one when not given): a conditional UPDATE, so two saves never both win."""
+    expected = shot.version if expected_version is None else expected_version
     for name, value in fields.items():
         setattr(shot, name, value)
     shot.full_clean()
-    shot.save(update_fields=[*fields, "updated_at"])
+    shot.updated_at = timezone.now()
+    values = {name: getattr(shot, name) for name in fields}
+    written = Shot.objects.filter(pk=shot.pk, version=expected).update(
+        **values, updated_at=shot.updated_at, version=F("version") + 1
+    )
+    if not written:
+        raise StaleShot(f"Shot {shot.label} was saved by someone else meanwhile.")
+    shot.version = expected + 1
     return shot
 
 
@@ -110,12 +150,20 @@ def shot_reset_camera(*, shot: Shot) -> Shot:
 
 
 @transaction.atomic
-def shot_delete(*, shot: Shot) -> None:
+def shot_delete(*, shot: Shot, user=None) -> None:
     """Delete the shot with its pictures, references and takes' files."""
     Shot.objects.select_for_update().filter(pk=shot.pk).first()
     refuse_if_in_flight(takes_in_flight(shot=shot), f"Shot {shot.label}")
     files = stored_files.of_shots(Shot.objects.filter(pk=shot.pk))
     shot.delete()
+    # After the delete: the line's links to the shot would be cleared by it anyway.
+    activity_record(
+        project_id=shot.project_id,
+        kind=ActivityKind.SHOT_DELETED,
+        summary=f"Deleted shot {shot.label}",
+        actor=user,
+        scene_id=shot.scene_id,
+    )
     transaction.on_commit(files.delete)
 
 

@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 
 def channel_for(project_id: int) -> str:
-    return f"shotstudio:project:{project_id}"
+    # Pub/sub channels ignore Redis's database numbers: the prefix keeps test runs (and two
+    # studios sharing one Redis) apart.
+    return f"{settings.LIVE_CHANNEL_PREFIX}:project:{project_id}"
 
 
 @cache
@@ -34,6 +36,7 @@ def change_message(activity) -> dict:
         "shot": activity.shot_id,
         "take": activity.take_id,
         "comment": activity.comment_id,
+        "who": activity.actor_name,
     }
 
 

@@ -47,3 +47,11 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def notification_settings_save(*, user, email: str) -> NotificationSettings:
+    """How this person wants to hear by e-mail: off, right away or a daily digest."""
+    if email not in EmailChoice.values:
+        raise ValueError(f"Unknown e-mail choice {email!r}")
+    found, _ = NotificationSettings.objects.update_or_create(user=user, defaults={"email": email})
+    return found

@@ -12,9 +12,27 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from projects.models import Membership, Project, Role
+from projects.models import ActivityKind, Membership, Project, Role
 from projects.selectors import stored_files
 from projects.selectors.board import project_moved_money, takes_in_flight
+from projects.services.activity import activity_record
+
+MONEY_FIELDS = {"budget": "budget", "approval_threshold": "approval threshold"}
+
+
+def money_text(value) -> str:
+    return "no limit" if value is None else f"${value:,.2f}"
+
+
+def money_change(before: dict | None, fields: dict) -> dict:
+    """{"field": [before, after]} for the money settings that really changed, as read."""
+    if not before:
+        return {}
+    return {
+        name: [money_text(before[name]), money_text(fields[name])]
+        for name in before
+        if name in fields and before[name] != fields[name]
+    }
 
 
 # --- projects and members -------------------------------------------------------------------
@@ -25,12 +43,26 @@ def project_create(*, owner, name: str, logline: str = "", **fields) -> Project:
     return project
 
 
-def project_update(*, project: Project, **fields) -> Project:
+@transaction.atomic
+def project_update(*, project: Project, user=None, **fields) -> Project:
     """Change the project's settings: only these fields (and updated_at) are written."""
+    # A bound form has already written its values onto `project`: the stored ones are "before".
+    money = [name for name in MONEY_FIELDS if name in fields]
+    before = Project.objects.filter(pk=project.pk).values(*money).first() if money else None
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean(exclude=[f.name for f in Project._meta.fields if f.name not in fields])
     project.save(update_fields=[*fields, "updated_at"])
+    changes = money_change(before, fields)
+    if changes:
+        said = "; ".join(f"{MONEY_FIELDS[n]} {old} → {new}" for n, (old, new) in changes.items())
+        activity_record(
+            project_id=project.pk,
+            kind=ActivityKind.BUDGET_CHANGED,
+            summary=f"Changed the project's {said}",
+            actor=user,
+            changes=changes,
+        )
     return project
 
 
@@ -110,20 +142,32 @@ def refuse_if_in_flight(takes, what: str) -> None:
         )
 
 
-def member_invite(*, project: Project, who: str, role: str) -> Membership:
-    """Add an existing user, found by username or email, to the project."""
-    who = who.strip()
-    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-    user = users.filter(is_active=True).first() if who else None
-    if user is None:
-        raise ValidationError({"who": f"No one here has the username or email “{who}”."})
-    if project.memberships.filter(user=user).exists():
-        raise ValidationError({"who": f"{user.username} is already on this project."})
-    return Membership.objects.create(project=project, user=user, role=role)
+def role_record(membership: Membership, user, summary: str) -> None:
+    activity_record(
+        project_id=membership.project_id,
+        kind=ActivityKind.ROLE_CHANGED,
+        summary=summary,
+        actor=user,
+    )
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str) -> Membership:
+def member_invite(*, project: Project, who: str, role: str, user=None) -> Membership:
+    """Add an existing user, found by username or email, to the project."""
+    who = who.strip()
+    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+    found = users.filter(is_active=True).first() if who else None
+    if found is None:
+        raise ValidationError({"who": f"No one here has the username or email “{who}”."})
+    if project.memberships.filter(user=found).exists():
+        raise ValidationError({"who": f"{found.username} is already on this project."})
+    added = Membership.objects.create(project=project, user=found, role=role)
+    role_record(added, user, f"Added {found.username} as {added.get_role_display().lower()}")
+    return added
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str, user=None) -> Membership:
     # Compare with the stored role, not the instance's: a bound ModelForm may already have
     # written the new role onto it, which would skip the last-owner guard.
     stored = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -131,6 +175,13 @@ def member_change_role(*, membership: Membership, role: str) -> Membership:
         _ensure_another_owner(stored)
     membership.role = role
     membership.save(update_fields=["role"])
+    if stored.role != role:
+        role_record(
+            membership,
+            user,
+            f"Made {membership.user.username} {membership.get_role_display().lower()} "
+            f"(was {stored.get_role_display().lower()})",
+        )
     return membership
 
 
@@ -141,17 +192,18 @@ def member_set_quota(*, membership: Membership, quota) -> Membership:
 
 
 @transaction.atomic
-def member_update(*, membership: Membership, role: str, quota) -> Membership:
+def member_update(*, membership: Membership, role: str, quota, user=None) -> Membership:
     """The members page's Save for one person: role and monthly quota, both or neither."""
-    member_change_role(membership=membership, role=role)
+    member_change_role(membership=membership, role=role, user=user)
     return member_set_quota(membership=membership, quota=quota)
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
+def member_remove(*, membership: Membership, user=None) -> None:
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
     membership.delete()
+    role_record(membership, user, f"Removed {membership.user.username} from the project")
 
 
 def _ensure_another_owner(membership: Membership) -> None:

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from projects.images import CleanImage
 from projects.models import ReferenceImage, Shot
-from projects.services.board import shot_reset_camera, shot_update
+from projects.services.board import shot_reset_camera
+from projects.services.shot_edits import shot_edit
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -115,10 +116,41 @@ def shot_save(
     voice: File | None = None,
     remove_voice: bool = False,
     reset_camera: bool = False,
+    user=None,
+    version: int | None = None,
+    base: dict | None = None,
+    choices: dict | None = None,
 ) -> Shot:
     """What the shot editor's Save does, all or nothing: the changed fields, the hero and last
-    frames and the voice sample (a new one replaces, "remove" clears), and the camera reset."""
-    shot_update(shot=shot, **changes)
+    frames and the voice sample (a new one replaces, "remove" clears), and the camera reset.
+
+    The fields are merged with whatever someone else saved since `version` (services/
+    shot_edits); a field both changed raises EditConflict and nothing is saved. Files are not
+    merged: an upload is applied as it comes."""
+    media = {
+        label: [before, after]
+        for label, before, after, done in (
+            ("Hero frame", "", "new picture", hero is not None),
+            ("Hero frame", "picture", "removed", hero is None and remove_hero),
+            ("Last frame", "", "new picture", last is not None),
+            ("Last frame", "picture", "removed", last is None and remove_last),
+            ("Voice sample", "", "new sample", voice is not None),
+            ("Voice sample", "sample", "removed", voice is None and remove_voice),
+        )
+        if done
+    }
+    saved = shot_edit(
+        shot=shot,
+        user=user,
+        version=shot.version if version is None else version,
+        base=base or {},
+        changes=changes,
+        choices=choices,
+        media=media,
+    )
+    # Carry the saved fields onto the caller's shot, so the files below save beside them.
+    for name in (*changes, "version", "updated_at"):
+        setattr(shot, name, getattr(saved, name))
     if hero is not None:
         shot_set_hero_frame(shot=shot, image=hero)
     elif remove_hero:

@@ -22,6 +22,7 @@ from projects.models import (
     TakeState,
 )
 from projects.services.money import take_settle
+from projects.services.take_activity import take_finished
 
 
 def move(
@@ -54,6 +55,7 @@ def move(
             # A finished take settles its money and its shot, in the same transaction.
             take_settle(take_id=take_id, state=new)
             shot_after_take(take_id)
+            take_finished(take_id, new)
     return bool(updated)
 
 

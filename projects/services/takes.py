@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from projects.models import (
     FINISHED_TAKE_STATES,
+    ActivityKind,
     Scene,
     Shot,
     ShotStatus,
@@ -39,7 +40,10 @@ from projects.selectors.snapshots import (
     snapshot_for,
     spec_from_dict,
 )
+from projects.services.activity import activity_record
+from projects.services.decisions import approval_withdraw
 from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
+from projects.services.take_activity import take_decided, take_requested
 from projects.services.work import enqueue_download, enqueue_submit
 from providers.core.base import VideoProvider
 
@@ -144,6 +148,7 @@ def _create_take(
                     promoted_from=promoted_from,
                     extends=extends,
                 )
+                take_requested(take=take, shot=shot, user=user)
                 break
         except IntegrityError:
             continue  # two requests took the same number at once: count again
@@ -197,8 +202,10 @@ def take_approve(*, take: Take, user) -> Take:
         # Retired while it waited: sending it would only hear "model gone". Decline it to
         # release the hold.
         raise ValidationError(retired)
-    if not move_to_queue(take.pk, approved_by=user.get_username()):
-        raise ValidationError("This take is not waiting for approval.")
+    with transaction.atomic():
+        if not move_to_queue(take.pk, approved_by=user.get_username()):
+            raise ValidationError("This take is not waiting for approval.")
+        take_decided(take=take, user=user, approved=True)
     enqueue_submit(take.pk)
     take.refresh_from_db()
     return take
@@ -208,8 +215,12 @@ def take_decline(*, take: Take, user) -> Take:
     from projects.services.take_states import move
 
     declined = f"Declined by {user.get_username()}; its hold was released."
-    if not move(take.pk, TakeState.AWAITING_APPROVAL, TakeState.CANCELED, error_message=declined):
-        raise ValidationError("This take is not waiting for approval.")
+    with transaction.atomic():
+        if not move(
+            take.pk, TakeState.AWAITING_APPROVAL, TakeState.CANCELED, error_message=declined
+        ):
+            raise ValidationError("This take is not waiting for approval.")
+        take_decided(take=take, user=user, approved=False)
     take.refresh_from_db()
     return take
 
@@ -349,13 +360,29 @@ def take_refund(*, take: Take, amount: Decimal, note: str, user) -> Decimal:
     return charged - amount
 
 
-def take_circle(*, take: Take) -> Shot:
-    """Pick this take as the shot's good one (one per shot; circling again un-circles)."""
+@transaction.atomic
+def take_circle(*, take: Take, user) -> Shot:
+    """Pick this take as the shot's good one (one per shot; circling again un-circles).
+
+    A different circled take withdraws the shot's approval for final: it approved another take."""
     if take.state != TakeState.SUCCEEDED or take.kind == TakeKind.FRAME:
         raise ValidationError("Only a finished take with a video can be circled.")
     shot = take.shot
-    shot.circled_take = None if shot.circled_take_id == take.pk else take
+    circling = shot.circled_take_id != take.pk
+    shot.circled_take = take if circling else None
     shot.save(update_fields=["circled_take", "updated_at"])
+    what = "circled" if circling else "un-circled"
+    activity_record(
+        project_id=shot.project_id,
+        kind=ActivityKind.TAKE_CIRCLED,
+        summary=f"Take {take.number} of shot {shot.label} {what}",
+        actor=user,
+        scene_id=shot.scene_id,
+        shot_id=shot.pk,
+        take_id=take.pk,
+    )
+    if shot.approved_at is not None and shot.approved_take_id != shot.circled_take_id:
+        approval_withdraw(shot=shot, user=user, why="the circled take changed")
     return shot
 
 

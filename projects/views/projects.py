@@ -62,7 +62,7 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
     project = membership.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        project_update(project=project, **form.model_changes())
+        project_update(project=project, user=request.user, **form.model_changes())
         messages.success(request, "Project settings saved.")
         return redirect("projects:storyboard", project.pk)
     context = {
@@ -119,7 +119,7 @@ def members(request: HttpRequest, project_id: int) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = member_invite(project=project, **form.cleaned_data)
+            added = member_invite(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -155,6 +155,7 @@ def member_role(request: HttpRequest, project_id: int, member_id: int) -> HttpRe
             membership=target,
             role=form.cleaned_data["role"],
             quota=form.cleaned_data["monthly_quota"],
+            user=request.user,
         )
         messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
     except ValidationError as error:
@@ -169,7 +170,7 @@ def member_remove(request: HttpRequest, project_id: int, member_id: int) -> Http
     target = project.memberships.select_related("user").filter(pk=member_id).first()
     if target is not None:
         try:
-            projects_writes.member_remove(membership=target)
+            projects_writes.member_remove(membership=target, user=request.user)
             messages.success(request, f"{target.user.username} was removed from the project.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -12,8 +12,10 @@ from projects.selectors.continuations import with_continuations
 from projects.selectors.design import shot_preview
 from projects.selectors.money import budget_warning
 from projects.selectors.offers import generate_offer
+from projects.selectors.versions import stacked
 from projects.services import board as board_writes
 from projects.services import shot_media as shot_media_writes
+from projects.services.shot_edits import EditConflict
 from projects.services.shot_media import (
     shot_save,
 )
@@ -27,7 +29,9 @@ from .storyboard import board_response, refused
 
 
 def shot_of(membership: Membership, shot_id: int) -> Shot:
-    shots = Shot.objects.filter(project=membership.project).select_related("scene")
+    shots = Shot.objects.filter(project=membership.project).select_related(
+        "scene", "circled_take", "approved_take", "approved_by"
+    )
     return get_object_or_404(shots.prefetch_related("references"), pk=shot_id)
 
 
@@ -42,6 +46,9 @@ def editor_response(
     form: ShotForm | None = None,
     reference_form: ReferenceForm | None = None,
     preset_form: TeamPresetForm | None = None,
+    conflict: EditConflict | None = None,
+    approval_error: str = "",
+    approval_note: str = "",
     status: int = 200,
 ) -> HttpResponse:
     preview = shot_preview(shot)
@@ -54,6 +61,7 @@ def editor_response(
         .order_by("-number")
     )
     with_continuations(takes, shot_takes=takes)
+    takes = stacked(takes, circled_id=shot.circled_take_id)  # v1, v2, …, the circled on top
     context = {
         "takes": takes,
         "duplicate_of": request.GET.get("duplicate", ""),
@@ -70,6 +78,9 @@ def editor_response(
         "membership": membership,
         "shot": shot,
         "form": form or ShotForm(instance=shot),
+        "conflict": conflict,
+        "approval_error": approval_error,
+        "approval_note": approval_note,
         "reference_form": reference_form or ReferenceForm(),
         "can_add_reference": len(shot.references.all()) < ReferenceImage.MAX_PER_SHOT,
         "max_references": ReferenceImage.MAX_PER_SHOT,
@@ -89,8 +100,30 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         # 422 with the typed input intact; the saved shot and its frame are untouched.
         shot.refresh_from_db()
         return editor_response(request, membership, shot, form=form, status=422)
-    shot_save(
+    try:
+        shot = _save(request, shot, form)
+    except EditConflict as conflict:
+        # Someone saved a field I changed too: nothing saved, both values shown, I choose.
+        current = shot_of(membership, shot_id)
+        return editor_response(
+            request,
+            membership,
+            current,
+            form=form.after_conflict(conflict),
+            conflict=conflict,
+            status=409,
+        )
+    messages.success(request, f"Shot {shot.label} saved.")
+    return redirect("projects:shot", membership.project_id, shot.pk)
+
+
+def _save(request: HttpRequest, shot: Shot, form: ShotForm) -> Shot:
+    return shot_save(
         shot=shot,
+        user=request.user,
+        version=form.loaded_version,
+        base=form.loaded_base,
+        choices=form.choices(),
         changes=form.model_changes(),
         hero=form.clean_hero,
         remove_hero=bool(form.cleaned_data.get("remove_hero")),
@@ -100,8 +133,6 @@ def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         remove_voice=bool(form.cleaned_data.get("remove_voice")),
         reset_camera="reset_camera" in request.POST,
     )
-    messages.success(request, f"Shot {shot.label} saved.")
-    return redirect("projects:shot", membership.project_id, shot.pk)
 
 
 @login_required
@@ -111,7 +142,7 @@ def shot_delete(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
     shot = shot_of(membership, shot_id)
     label, scene_id = shot.label, shot.scene_id
     try:
-        board_writes.shot_delete(shot=shot)
+        board_writes.shot_delete(shot=shot, user=request.user)
     except ValidationError as error:
         if request.htmx:
             return refused(request, membership, " ".join(error.messages), anchor=f"shot-{shot.pk}")

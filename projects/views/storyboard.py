@@ -19,7 +19,8 @@ from projects.selectors.money import budget_warning
 from projects.selectors.offers import priced_scenes
 from projects.services import board as board_writes
 from projects.services import takes as takes_writes
-from projects.services.board import scene_update, shot_nudge, shot_update
+from projects.services.board import scene_update, shot_nudge
+from projects.services.shot_edits import EditConflict, shot_edit
 
 from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm, read_only_facts
 from ..models import Membership, Scene, Shot
@@ -76,7 +77,7 @@ def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
     if request.method == "POST" and form.is_valid():
-        scene_update(scene=scene, **form.model_changes())
+        scene_update(scene=scene, user=request.user, **form.model_changes())
         return board_response(request, membership, anchor=f"scene-{scene.pk}")
     context = {
         "project": membership.project,
@@ -132,12 +133,32 @@ def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> Http
     if not request.htmx and request.method == "GET":
         return redirect("projects:shot", membership.project_id, shot.pk)
     form = ShotCardForm(request.POST or None, instance=shot, prefix=f"card-{shot.pk}")
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        shot_update(shot=shot, **form.model_changes())
-        return board_response(request, membership, anchor=f"shot-{shot.pk}")
-    context = {"project": membership.project, "membership": membership, "shot": shot, "form": form}
+        try:
+            shot_edit(
+                shot=shot,
+                user=request.user,
+                version=form.loaded_version,
+                base=form.loaded_base,
+                changes=form.model_changes(),
+                choices=form.choices(),
+            )
+        except EditConflict as error:
+            conflict, shot = error, error.current
+            form = form.after_conflict(error)
+        else:
+            return board_response(request, membership, anchor=f"shot-{shot.pk}")
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "shot": shot,
+        "form": form,
+        "conflict": conflict,
+    }
     template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"
-    return render(request, template, context, status=422 if form.errors else 200)
+    status = 409 if conflict else 422 if form.errors else 200
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -166,7 +187,7 @@ def shot_create(request: HttpRequest, project_id: int, scene_id: int) -> HttpRes
     form = ShotQuickForm(request.POST, prefix=f"add-{scene.pk}")
     if form.is_valid():
         try:
-            shot = board_writes.shot_create(scene=scene, **form.cleaned_data)
+            shot = board_writes.shot_create(scene=scene, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

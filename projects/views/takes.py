@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from projects.selectors.comments import notes_by_take
 from projects.selectors.continuations import with_continuations
 from projects.selectors.money import budget_warning
+from projects.selectors.versions import version_numbers
 from projects.services import takes as takes_writes
 from projects.services.takes import (
     DuplicateTake,
@@ -143,7 +145,7 @@ def _retry(request: HttpRequest, take: Take) -> str:
 
 
 def _circle(request: HttpRequest, take: Take) -> str:
-    shot = take_circle(take=take)
+    shot = take_circle(take=take, user=request.user)
     return f"Take {take.number} is circled for shot {shot.label}." if shot.circled_take_id else ""
 
 
@@ -271,11 +273,18 @@ def takes_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpRe
     takes = shot.takes.filter(state=TakeState.SUCCEEDED, kind=TakeKind.VIDEO)
     if chosen:
         takes = takes.filter(pk__in=chosen)
+    takes = list(takes.order_by("number")[:4])
+    notes = notes_by_take(takes)  # each take's notes beside it: one query for all
+    versions = version_numbers(shot)
+    for take in takes:
+        take.review_notes = notes[take.pk]
+        take.version = versions.get(take.pk)
+    takes.sort(key=lambda take: take.pk != shot.circled_take_id)  # the circled one first
     context = {
         "project": membership.project,
         "membership": membership,
         "shot": shot,
-        "takes": list(takes.order_by("number")[:4]),
+        "takes": takes,
     }
     return render(request, "projects/takes_compare.html", context)
 

@@ -81,6 +81,7 @@ class World:
             caption="The real lighthouse",
         )
         self.takes = self.takes_in_every_state()
+        self.team_review()
         self.archived = self.archived_project()
         self.unspent = ProjectFactory(name="Quiet Cove")  # deleted, not archived
         MembershipFactory(project=self.unspent, user=self.owner, role=Role.OWNER)
@@ -130,6 +131,31 @@ class World:
                 )
             )
         return done
+
+    def team_review(self) -> None:
+        """A thread with a reply and a drawn note, a notification, and a review link."""
+        from projects.services.comments import comment_add, comment_resolve
+        from projects.services.review_links import review_link_create
+
+        take = self.takes[0]
+        Take.objects.filter(pk=take.pk).update(duration_seconds=8, fps=24)
+        take.refresh_from_db()
+        ines = self.project.memberships.get(role=Role.EDITOR).user
+        note = comment_add(
+            shot=self.shot,
+            take=take,
+            author=ines,
+            body="@mara the beam sweeps too early",
+            at_seconds=2.5,
+            drawing={"shape": "box", "points": [[0.1, 0.2], [0.4, 0.5]]},
+        )
+        comment_add(shot=self.shot, parent=note, author=self.owner, body="Moving it to 3 s")
+        resolved = comment_add(shot=self.shot, author=ines, body="Sky looks right now")
+        comment_resolve(comment=resolved, user=self.owner)
+        self.link = review_link_create(
+            project=self.project, created_by=self.owner, label="Client, cut 1"
+        )
+        comment_add(shot=self.shot, body="Lovely", guest_name="Carla", review_link=self.link)
 
     def archived_project(self) -> Project:
         project = ProjectFactory(name="Old Harbour")
@@ -365,6 +391,28 @@ PAGES: list[tuple[str, str | None, list[Step], str]] = [
         "Pick two or more",
     ),
     ("403 page", "viewer", [visit(lambda w: w.shot_path(rest="card/"))], "Not allowed"),
+    ("activity", "owner", [visit(lambda w: w.p("activity/"))], "Commented"),
+    ("notifications", "owner", [visit(lambda w: "/projects/notifications/")], "Mark all read"),
+    (
+        "notification settings",
+        "owner",
+        [visit(lambda w: "/projects/notifications/settings/")],
+        "daily digest",
+    ),
+    (
+        "take review",
+        "owner",
+        [visit(lambda w: w.p(f"takes/{w.takes[0].pk}/review/"))],
+        "the beam sweeps too early",
+    ),
+    ("review links", "owner", [visit(lambda w: w.p("review-links/"))], "Client, cut 1"),
+    ("guest board", None, [visit(lambda w: f"/review/{w.link.token}/")], "Shared for review"),
+    (
+        "guest shot",
+        None,
+        [visit(lambda w: f"/review/{w.link.token}/shots/{w.shot.pk}/")],
+        "Carla (guest)",
+    ),
     # Last for its browser context: signs it out (and the sign-in page is what it comes to).
     (
         "signed out",

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from .world import World
+from .world import REVIEW_GONE_TOKEN, REVIEW_LOCKED_TOKEN, REVIEW_TOKEN, World
 
 # How many cases each group sent (the total is checked by tally.py at the end of the run).
 CASES: Counter = Counter()
@@ -106,6 +106,19 @@ WORDS = {
         "no-such-action",
     ),
 }
+# Review links: the world's links (open, password-locked, revoked), and a token that is no link.
+WORDS.update(
+    {
+        (f"review:{name}", "token"): (
+            REVIEW_TOKEN,
+            REVIEW_LOCKED_TOKEN,
+            REVIEW_GONE_TOKEN,
+            "0" * 43,
+        )
+        for name in ("board", "unlock", "seen", "shot", "comments", "hero", "take-media")
+    }
+)
+WORDS["review:take-media", "kind"] = ("video.mp4", "poster.jpg", "thumb.jpg", "nope.exe")
 WORDS_ANYWHERE = {
     "provider": ("seedance", "higgsfield", "kling", "previz", "no-such-provider"),
     "token": ("0" * 32, "not-the-token"),
@@ -344,8 +357,27 @@ def is_refused(case: Case, response, world: World) -> bool:
     location = response.headers.get("Location", "")
     if case.role == "anonymous":
         return path.startswith("/projects/") or location.startswith(resolve_url(settings.LOGIN_URL))
+    # Viewers are the reviewers: they may comment (projects/views/comments.py), nothing else.
+    if case.role == "viewer" and _view_name(path) in VIEWERS_MAY_POST:
+        return False
     # Neither a viewer nor an outsider may change anything of the world's project.
     return case.role in ("viewer", "outsider") and path.startswith(f"/projects/{world.project.pk}/")
+
+
+def _view_name(path: str) -> str:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return ""
+
+
+VIEWERS_MAY_POST = {
+    "projects:comments",
+    "projects:comment-edit",
+    "projects:comment-delete",
+    "projects:comment-resolve",
+    "projects:comment-reopen",
+}
 
 
 def run(world: World, case: Case, counter: str):

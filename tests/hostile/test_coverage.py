@@ -15,6 +15,8 @@ HAND_WRITTEN = set(WEBHOOK_ROUTES) | {
     "projects:take-extend",
     "projects:take-draft",
     "projects:frame-use",
+    # test_review.py: only a password-locked link's page shows it, and the crawl opens one link.
+    "review:unlock",
 }
 
 

@@ -16,8 +16,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from projects.images import clean_uploaded_image
-from projects.models import Membership, MemberSpend, Role, Take, TakeState, TeamPreset
+from projects.models import (
+    Membership,
+    MemberSpend,
+    ReviewLink,
+    Role,
+    Shot,
+    Take,
+    TakeState,
+    TeamPreset,
+)
 from projects.selectors.snapshots import request_snapshot
+from projects.services.comments import comment_add, comment_resolve
+from projects.services.review_links import review_link_create, review_link_revoke
 from projects.services.shot_media import (
     reference_add,
     shot_set_hero_frame,
@@ -35,6 +46,11 @@ from tests.factories import (
 )
 
 ROLES = ("owner", "editor", "viewer", "outsider", "anonymous")
+# The world's review link for the whole project (a fixed token, so the harness can name it).
+REVIEW_TOKEN = "hostile-world-review-link-0123456789abcdefgh"
+REVIEW_LOCKED_TOKEN = "hostile-world-locked-review-link-0123456789"  # password REVIEW_PASSWORD
+REVIEW_GONE_TOKEN = "hostile-world-revoked-review-link-012345678"
+REVIEW_PASSWORD = "lamp post"
 
 
 @dataclass
@@ -124,6 +140,11 @@ def build_world() -> World:
     done.save()
     hero.circled_take = done
     hero.save(update_fields=["circled_take"])
+    # Shot 1B approved for final, so its page shows the owner's "Withdraw approval" form
+    # (the hero shot, circled but not approved, shows "Approve").
+    Shot.objects.filter(pk=shots[1].pk).update(
+        approved_at=timezone.now(), approved_by=owner, status="approved"
+    )
     takes = {
         TakeState.SUCCEEDED: done,
         TakeState.FAILED: take(hero, 2, TakeState.FAILED, error_message="boom"),
@@ -144,6 +165,36 @@ def build_world() -> World:
     MemberSpend.objects.get_or_create(
         project=project, user=owner, month=timezone.localdate().replace(day=1)
     )
+    for token, password in (
+        (REVIEW_TOKEN, ""),
+        (REVIEW_LOCKED_TOKEN, REVIEW_PASSWORD),
+        (REVIEW_GONE_TOKEN, ""),
+    ):
+        link = review_link_create(project=project, created_by=owner, password=password)
+        ReviewLink.objects.filter(pk=link.pk).update(token=token)
+    review_link_revoke(link=link, revoked_by=owner)
+    # The owner's comments (open and resolved) and a drawn note on the finished take, so the
+    # comment panel and the review page render every comment form for the owner.
+    said = comment_add(shot=hero, author=owner, body="Warmer light, @nobody")
+    settled = comment_add(shot=hero, author=owner, body="Settled")
+    comment_resolve(comment=settled, user=owner)
+    note = comment_add(
+        shot=hero,
+        take=done,
+        author=owner,
+        body="Here",
+        at_seconds=0.5,
+        drawing={"shape": "box", "points": [[0.1, 0.1], [0.4, 0.5]]},
+    )
+    # Notifications: the owner's (so the list page renders read, open and mark-all forms) and
+    # the outsider's, which nobody else may read or open.
+    from projects.services.activity import activity_record
+    from projects.services.notifications import notify
+
+    news = activity_record(
+        project_id=project.pk, kind="take_finished", summary="Take 1 is ready", shot_id=hero.pk
+    )
+    told = notify(users=[owner, users["outsider"]], activity=news, reason="take_finished")
     world = World(
         users=users,
         staff=staff,
@@ -164,6 +215,9 @@ def build_world() -> World:
         "member_id": [m.pk for m in Membership.objects.filter(project=project).order_by("pk")],
         "ref_id": [reference.pk],
         "preset_id": [preset.pk],
+        "link_id": list(project.review_links.order_by("pk").values_list("pk", flat=True)),
+        "comment_id": [said.pk, settled.pk, note.pk],
+        "notification_id": [n.pk for n in told],
     }
     return world
 

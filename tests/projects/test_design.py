@@ -112,6 +112,7 @@ def test_live_preview_shows_typing_mistakes_on_their_field(client, editor, proje
 )
 def test_any_typed_input_gets_messages_never_a_crash(client, editor, project, veo_shot, fields):
     client.force_login(editor)
+    veo_shot.refresh_from_db()  # examples share the shot: post from the version saved last
     data = shot_form_data(veo_shot, **{k: str(v) for k, v in fields.items()})
     preview = client.post(reverse("projects:shot-preview", args=[project.pk, veo_shot.pk]), data)
     assert preview.status_code == 200

@@ -21,10 +21,12 @@ from django.utils import timezone
 from projects import urls
 from projects.images import clean_uploaded_image
 from projects.models import (
+    Comment,
     LedgerEntry,
     Membership,
     Project,
     ReferenceImage,
+    ReviewLink,
     Role,
     Scene,
     Shot,
@@ -35,6 +37,7 @@ from projects.models import (
 )
 from projects.selectors.shot_spec import shot_spec
 from projects.services.projects import member_change_role, project_archive
+from projects.services.review_links import review_link_create
 from projects.services.shot_media import (
     reference_add,
     shot_set_hero_frame,
@@ -49,8 +52,10 @@ from tests.factories import (
     SceneFactory,
     ShotFactory,
     UserFactory,
+    card_form_data,
     image_bytes,
     paid_take,
+    shot_form_data,
 )
 
 RANK = {"login": 0, "view": 1, "edit": 2, "own": 3}
@@ -142,6 +147,36 @@ ROUTES = [
     Route("frames-create", "POST", "edit", 302, changes=False),
     Route("frame-use", "POST", "edit", 302, action="frame"),
     Route("frame-still", "GET", "view", 200, action="frame"),
+    # Live boards: the poll, one card of the board, and the event stream (404 without Redis).
+    Route("live", "GET", "view", 200),
+    Route("shot-board-card", "GET", "view", 200),
+    # Only an ASGI server streams (tests/test_live_stream.py); this WSGI client gets 404.
+    Route("live-stream", "GET", "view", 404),
+    # Activity and notifications. Notifications are per person, not per project: the world's
+    # one is the bystander's, so everyone else's read and open of it is a 404 (only your own).
+    Route("activity", "GET", "view", 200),
+    Route("notifications", "GET", "login", 200),
+    Route("notifications-read", "POST", "login", 302, changes=False),
+    Route("notification-settings", "GET", "login", 200),
+    Route("notification-settings", "POST", "login", 302, changes=False),
+    Route("notification-read", "POST", "login", 404, changes=False),
+    Route("notification-go", "POST", "login", 404, changes=False),
+    # Review links (the guests' side has its own table: tests/projects/test_review_permissions.py).
+    Route("review-links", "GET", "own", 200),
+    Route("review-links", "POST", "own", 302),
+    Route("review-link-revoke", "POST", "own", 302),
+    # Comments and frame notes: any member comments (viewers are the reviewers). The world's
+    # comments are the owner's, and only their author edits or deletes one; resolving is for
+    # the author, editors and owners.
+    Route("comments", "GET", "view", 200),
+    Route("comments", "POST", "view", 302),
+    Route("comment-edit", "POST", "own", 302),
+    Route("comment-delete", "POST", "own", 302),
+    Route("comment-resolve", "POST", "edit", 302),
+    Route("comment-reopen", "POST", "edit", 302, kind="resolved"),
+    Route("take-review", "GET", "view", 200),
+    Route("shot-approve", "POST", "own", 302),
+    Route("shot-unapprove", "POST", "own", 302),
 ]
 POST_ONLY = sorted(
     {r.name for r in ROUTES if r.method == "POST"} - {r.name for r in ROUTES if r.method == "GET"}
@@ -178,6 +213,11 @@ def shot_post(shot: Shot, **changes) -> dict:
         "camera_notes": shot.camera_notes,
         "notes": shot.notes,
         **{axis: 0 for axis in catalog.CAMERA_AXES},
+        **{
+            name: value
+            for name, value in shot_form_data(shot).items()
+            if name in ("version", "base")
+        },
     }
     if shot.audio:
         data["audio"] = "on"
@@ -208,7 +248,12 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         "fetch-again": make_take(shot, 9, TakeState.RESULT_LOST),
         "frame": make_frame_take(shot, 10),
     }
+    # Circled and approved for final, so both approving (again) and withdrawing change it.
+    Shot.objects.filter(pk=shot.pk).update(
+        circled_take=takes["refund"], approved_at=timezone.now(), approved_by=owner
+    )
     bystander = MembershipFactory(project=project, role=Role.VIEWER)
+    notification = bystanders_notification(project, bystander.user)
     # Starting projects is an admin's grant, not a project role (tests/projects/test_accounts.py):
     # every actor here has it, so "create" stays a "login" route in the table.
     starter = Permission.objects.get(codename="add_project")
@@ -222,9 +267,29 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         preset=preset,
         takes=takes,
         bystander=bystander,
+        notification=notification,
         invitee=UserFactory(username="newcomer"),
         actors={"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},
+        review_link=review_link_create(project=project, created_by=owner, label="Client"),
+        comments=owners_comments(shot, owner),
     )
+
+
+def owners_comments(shot: Shot, owner) -> dict:
+    """An open comment and a resolved one, both the owner's."""
+    from projects.services.comments import comment_add, comment_resolve
+
+    resolved = comment_add(shot=shot, author=owner, body="Settled")
+    comment_resolve(comment=resolved, user=owner)
+    return {"open": comment_add(shot=shot, author=owner, body="Look"), "resolved": resolved}
+
+
+def bystanders_notification(project: Project, user):
+    from projects.services.activity import activity_record
+    from projects.services.notifications import notify
+
+    line = activity_record(project_id=project.pk, kind="take_finished", summary="Take 1 is ready")
+    return notify(users=[user], activity=line, reason="take_finished")[0]
 
 
 def make_take(shot: Shot, number: int, state: str) -> Take:
@@ -275,6 +340,11 @@ def url_of(route: Route, w: SimpleNamespace) -> str:
         "scene_id": w.scene.pk,
         "shot_id": w.shot.pk,
         "member_id": w.bystander.pk,
+        "notification_id": getattr(getattr(w, "notification", None), "pk", None),
+        "link_id": getattr(getattr(w, "review_link", None), "pk", None),
+        "comment_id": w.comments["resolved" if route.kind == "resolved" else "open"].pk
+        if hasattr(w, "comments")
+        else None,
         "preset_id": w.preset.pk,
         "ref_id": w.reference.pk,
         "kind": route.kind,
@@ -290,6 +360,7 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
     return {
         "create": {"name": "Second film", "aspect_ratio": "16:9", "default_model": "previz"},
         "settings": {"name": "Renamed", "aspect_ratio": "16:9", "default_model": "previz"},
+        "notification-settings": {"email": "daily"},
         "members": {"who": w.invitee.username, "role": Role.EDITOR},
         "member-role": {"role": Role.EDITOR},
         "scene-create": {"new-scene-title": "The cliff"},
@@ -301,20 +372,19 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
             f"add-{scene.pk}-duration_seconds": 4,
         },
         "shot": shot_post(shot, subject="Changed"),
-        "shot-card-edit": {
-            f"card-{shot.pk}-label": shot.label,
-            f"card-{shot.pk}-subject": "Changed",
-            f"card-{shot.pk}-shot_size": "cu",
-            f"card-{shot.pk}-duration_seconds": 6,
-            f"card-{shot.pk}-target_model": shot.target_model,
-            f"card-{shot.pk}-status": shot.status,
-        },
+        "shot-card-edit": card_form_data(
+            shot, subject="Changed", shot_size="cu", duration_seconds=6
+        ),
         "shot-move": {"direction": "later", "scene": scene.pk, "position": 0},
         "shot-preview": shot_post(shot, subject="Typed"),
         "shot-use-model": {"model": "veo-3.1"},
         "shot-apply-preset": {"preset": PRESETS[0].slug},
         "preset-create": {"preset-name": "Another look"},
         "take-refund": {"amount": "0.20", "note": "Credit note 12"},
+        "review-links": {"label": "Agency", "expires_in_days": "7", "allow_comments": "on"},
+        "comments": {"body": "Lovely light @nobody"},
+        "comment-edit": {"body": "Changed my mind"},
+        "shot-approve": {"note": "Final"},
         "reference-add": {
             "image": SimpleUploadedFile("ref.png", image_bytes("PNG"), "image/png"),
             "caption": "Lamp",
@@ -333,6 +403,8 @@ def snapshot(media_root) -> dict:
         TeamPreset,
         Take,
         LedgerEntry,
+        ReviewLink,
+        Comment,
     )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["files"] = sorted(str(p) for p in media_root.rglob("*"))
@@ -499,6 +571,7 @@ def other(db):
         reference=reference,
         preset=preset,
         takes=takes,
+        comments=owners_comments(shot, membership.user),
     )
 
 
@@ -511,6 +584,7 @@ def cross_tenant_world(world, other) -> SimpleNamespace:
         reference=other.reference,
         preset=other.preset,
         takes=other.takes,
+        comments=other.comments,
         bystander=other.membership,
         invitee=world.invitee,
         actors=world.actors,
@@ -520,7 +594,7 @@ def cross_tenant_world(world, other) -> SimpleNamespace:
 OBJECT_ROUTES = [
     r
     for r in ROUTES
-    if {"scene_id", "shot_id", "preset_id", "ref_id", "take_id"}
+    if {"scene_id", "shot_id", "preset_id", "ref_id", "take_id", "comment_id"}
     & set(next(p for p in urls.urlpatterns if p.name == r.name).pattern.converters)
 ]
 

@@ -185,10 +185,10 @@ def test_a_running_take_cannot_be_retried(editor, shot, render_queue):
 def test_circle_one_take_per_shot(editor, shot, render_queue, media_root):
     first = finished_take(editor, shot, render_queue, media_root)
     second = finished_take(editor, shot, render_queue, media_root)
-    take_circle(take=first)
-    take_circle(take=second)
+    take_circle(take=first, user=None)
+    take_circle(take=second, user=None)
     assert Shot.objects.get(pk=shot.pk).circled_take == second
-    take_circle(take=second)
+    take_circle(take=second, user=None)
     assert Shot.objects.get(pk=shot.pk).circled_take is None
 
 

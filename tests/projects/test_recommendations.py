@@ -18,8 +18,9 @@ from tests.factories import ShotFactory
 
 # Pinned: session, user, membership with project, the shot, its references (shot_spec); one
 # provider account read per provider for the previews' platform notes (6) and one per paid
-# provider for whether its keys are there (5); the rate cards once. Never one read per model.
-COMPARE_QUERIES = 17
+# provider for whether its keys are there (5); the rate cards once; the top bar's unread
+# notifications. Never one read per model.
+COMPARE_QUERIES = 18
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django.urls import reverse
 from projects.models import Shot
 from projects.services.board import shot_create
 from projects.services.shot_media import shot_set_hero_frame
-from tests.factories import SceneFactory, ShotFactory
+from tests.factories import SceneFactory, ShotFactory, card_form_data
 
 
 def board_url(project):
@@ -43,8 +43,9 @@ def test_storyboard_query_count_is_the_same_for_1_and_200_shots(
     scenes = [SceneFactory(project=project) for _ in range(4)]
     ShotFactory(scene=scenes[0])
     client.force_login(owner)
-    # session, user, membership + project, scenes, shots (with circled takes), rate cards
-    with django_assert_num_queries(6) as one:
+    # session, user, membership + project, scenes, shots (with circled takes), rate cards,
+    # the top bar's unread notifications
+    with django_assert_num_queries(7) as one:
         client.get(board_url(project))
     Shot.objects.bulk_create(
         [Shot(project=project, scene=scenes[i % 4], label=f"X{i}", order=i) for i in range(199)]
@@ -227,15 +228,15 @@ def test_editing_a_card_in_place(client, editor, project, scene):
     form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert f'name="card-{shot.pk}-subject"' in form
     assert "<html" not in form
-    prefix = f"card-{shot.pk}-"
-    data = {
-        prefix + "label": "1AA",
-        prefix + "subject": "The ship",
-        prefix + "shot_size": "ws",
-        prefix + "duration_seconds": "8",
-        prefix + "target_model": "kling-2.6-pro",
-        prefix + "status": "ready",
-    }
+    data = card_form_data(
+        shot,
+        label="1AA",
+        subject="The ship",
+        shot_size="ws",
+        duration_seconds="8",
+        target_model="kling-2.6-pro",
+        status="ready",
+    )
     response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert response["HX-Retarget"] == "#board"
     shot.refresh_from_db()
@@ -251,17 +252,16 @@ def test_a_bad_card_edit_keeps_the_input_and_the_saved_shot(client, editor, proj
     shot = ShotFactory(scene=scene, label="1A")
     ShotFactory(scene=scene, label="1B")
     client.force_login(editor)
-    prefix = f"card-{shot.pk}-"
     response = client.post(
         reverse("projects:shot-card-edit", args=[project.pk, shot.pk]),
-        {
-            prefix + "label": "1b",
-            prefix + "subject": "Typed words",
-            prefix + "shot_size": "ws",
-            prefix + "duration_seconds": "8",
-            prefix + "target_model": "previz",
-            prefix + "status": "draft",
-        },
+        card_form_data(
+            shot,
+            label="1b",
+            subject="Typed words",
+            shot_size="ws",
+            duration_seconds="8",
+            target_model="previz",
+        ),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422

@@ -21,6 +21,7 @@ from projects.models import Take, TakeState
 from projects.pipeline.requests import request_options
 from projects.pipeline.webhooks import webhook_token
 from projects.registry import provider_by_slug, provider_config
+from studio.logs import RedactWebhookTokens
 from studio.models import ProviderAccount
 from tests.factories import UserFactory
 from tests.support.leash import Leashed
@@ -267,13 +268,28 @@ def test_gunicorns_access_log_never_shows_the_token(shot, tmp_path):
     assert token not in logged
 
 
-def test_the_image_and_compose_start_gunicorn_with_the_redacting_config():
+def test_the_image_and_compose_start_uvicorn_with_the_redacting_log_config():
+    import json
+
     import yaml
 
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert 'CMD ["gunicorn", "--config", "python:studio.gunicorn_conf"' in dockerfile
+    assert 'CMD ["uvicorn", "studio.asgi:application"' in dockerfile
+    assert '"--log-config", "studio/uvicorn_log.json"]' in dockerfile
     web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
-    assert web["command"][:3] == ["gunicorn", "--config", "python:studio.gunicorn_conf"]
+    assert web["command"][:2] == ["uvicorn", "studio.asgi:application"]
+    assert web["command"][web["command"].index("--log-config") + 1] == "studio/uvicorn_log.json"
+
+    config = json.loads((ROOT / "studio" / "uvicorn_log.json").read_text())
+    assert config["filters"]["redact_webhook_tokens"]["()"] == "studio.logs.RedactWebhookTokens"
+    assert "redact_webhook_tokens" in config["loggers"]["uvicorn.access"]["filters"]
+    # uvicorn's access record: (client, method, path, HTTP version, status).
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', None, None
+    )
+    record.args = ("203.0.113.9:5000", "POST", "/hooks/kling/s3cr3t-T0ken/", "1.1", 204)
+    assert RedactWebhookTokens().filter(record)
+    assert record.getMessage() == '203.0.113.9:5000 - "POST /hooks/kling/[redacted]/ HTTP/1.1" 204'
 
 
 def test_a_gunicorn_style_record_and_the_worker_log_are_redacted():

@@ -1,0 +1,190 @@
+// Boards that update live (docs/decisions/010-live-boards.md). Wired by #live's data-
+// attributes (templates/projects/live.html): server-sent events when the page offers a stream,
+// else a conditional poll every 1.5 s. Each change refreshes only what it touched.
+(function () {
+  "use strict";
+  var POLL_MS = 1500;
+
+  function start(bar) {
+    var d = bar.dataset;
+    var place = d.livePlace;
+    var cursor = null;
+    var etag = null;
+    var names = bar.querySelector(".here-names");
+
+    function withId(url, id) {
+      var at = url.lastIndexOf("/1/");
+      return url.slice(0, at) + "/" + id + "/" + url.slice(at + 3);
+    }
+
+    function showHere(here) {
+      var others = here.filter(function (name) { return name !== d.liveMe; });
+      names.textContent = others.length ? others.join(", ") + " and you" : "just you";
+    }
+
+    function banner(text) {
+      var box = bar.querySelector(".live-banner");
+      box.querySelector(".live-banner-text").textContent = text;
+      box.hidden = false;
+    }
+
+    function swap(url, target, swapStyle) {
+      return htmx.ajax("GET", url, { target: target, swap: swapStyle || "outerHTML" });
+    }
+
+    function busyIn(el) {
+      // Never throw away what someone is typing: a focused form, a card open for editing, or
+      // a text box changed from what the page gave it.
+      var active = document.activeElement;
+      if (el.querySelector(".editing") || (active && active.form && el.contains(active))) return true;
+      return Array.prototype.some.call(el.querySelectorAll("textarea"), function (box) {
+        return box.value !== box.defaultValue;
+      });
+    }
+
+    function showUnread(count) {
+      var link = document.querySelector(".notifications-link");
+      if (!link || typeof count !== "number") return;
+      var badge = link.querySelector(".unread-count");
+      if (!count) { if (badge) badge.remove(); return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "unread-count";
+        link.appendChild(document.createTextNode(" "));
+        link.appendChild(badge);
+      }
+      badge.textContent = String(count);
+      badge.setAttribute("aria-label", count + " unread");
+    }
+
+    function refreshComments(who) {
+      var panel = document.getElementById("comments");
+      if (!panel || !d.liveComments) return;
+      if (busyIn(panel)) { banner((who || "Someone") + " commented —"); return; }
+      swap(d.liveComments, "#comments");
+    }
+
+    function refreshBoard(who) {
+      var board = document.getElementById("board");
+      if (!board) return;
+      if (busyIn(board)) banner((who || "Someone") + " changed the board");
+      else swap(d.liveBoard, "#board");
+    }
+
+    function refreshCard(change) {
+      var card = document.getElementById("shot-" + change.shot);
+      if (!card) return refreshBoard(change.who);
+      if (card.classList.contains("editing")) {
+        banner((change.who || "Someone") + " changed shot card you are editing");
+        return;
+      }
+      fetch(withId(d.liveCard, change.shot), { headers: { "HX-Request": "true" } }).then(function (r) {
+        if (r.status === 404) { card.remove(); return; }
+        if (!r.ok) return;
+        var grid = card.closest(".shot-grid");
+        if (grid && grid.dataset.sceneId !== r.headers.get("X-Scene-Id")) return refreshBoard(change.who);
+        return r.text().then(function (html) {
+          var holder = document.createElement("template");
+          holder.innerHTML = html.trim();
+          var fresh = holder.content.firstElementChild;
+          if (fresh) { card.replaceWith(fresh); htmx.process(fresh); }
+        });
+      });
+    }
+
+    function refreshTake(takeId) {
+      var url = withId(d.liveTake, takeId);
+      var card = document.getElementById("take-" + takeId);
+      if (card) return swap(url, "#take-" + takeId);
+      var list = document.querySelector(".take-list");
+      if (!list) return;
+      var empty = list.querySelector(".empty");
+      if (empty) empty.remove();
+      swap(url, ".take-list", "afterbegin");
+    }
+
+    function onShotPage(change) {
+      var shotId = Number(place.slice(5));
+      if (change.shot !== shotId) return;
+      var mine = change.who && change.who === d.liveMe;
+      if (change.kind === "commented" || change.kind === "comment_resolved") {
+        refreshComments(change.who);
+      }
+      if (change.kind === "take_circled") {
+        document.querySelectorAll(".take-list .take-card").forEach(function (el) {
+          refreshTake(el.id.slice(5));
+        });
+      } else if (change.take) {
+        refreshTake(change.take);
+      }
+      if (mine) return;
+      if (change.kind === "shot_edited" || change.kind === "shot_approved") {
+        banner((change.who || "Someone") + " changed this shot —");
+      } else if (change.kind === "shot_deleted") {
+        banner((change.who || "Someone") + " deleted this shot —");
+      }
+    }
+
+    function apply(change) {
+      if (cursor === null || change.cursor > cursor) cursor = change.cursor;
+      if (place === "board") {
+        if (change.shot) refreshCard(change);
+        else if (change.scene) refreshBoard(change.who);
+      } else {
+        onShotPage(change);
+      }
+    }
+
+    function poll() {
+      var url = d.livePoll + "?place=" + encodeURIComponent(place) + (cursor === null ? "" : "&since=" + cursor);
+      var headers = etag ? { "If-None-Match": etag } : {};
+      return fetch(url, { headers: headers, cache: "no-store" }).then(function (r) {
+        if (r.status !== 200) return;
+        etag = r.headers.get("ETag");
+        return r.json().then(function (body) {
+          var first = cursor === null;
+          body.changes.forEach(apply);
+          if (first || body.cursor > cursor) cursor = body.cursor;
+          showHere(body.here);
+          showUnread(body.unread);
+        });
+      }).catch(function () { /* offline for a moment: the next poll tries again */ });
+    }
+
+    function keepPolling() {
+      poll().then(function () { window.setTimeout(keepPolling, POLL_MS); });
+    }
+
+    function listen() {
+      var source = new EventSource(d.liveStream + "?place=" + encodeURIComponent(place));
+      var opened = false;
+      source.addEventListener("open", function () {
+        // After a reconnect, fetch what was said while the stream was down.
+        if (opened) poll();
+        opened = true;
+      });
+      source.addEventListener("change", function (event) {
+        apply(JSON.parse(event.data));
+        poll();  // nothing new to fetch, but the viewer's unread count may have moved
+      });
+      source.addEventListener("here", function (event) { showHere(JSON.parse(event.data)); });
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED) keepPolling();
+      });
+    }
+
+    var reload = bar.querySelector(".live-reload");
+    reload.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.location.reload();
+    });
+
+    if (d.liveStream && window.EventSource) poll().then(listen);
+    else keepPolling();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var bar = document.getElementById("live");
+    if (bar) start(bar);
+  });
+})();
