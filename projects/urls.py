@@ -139,5 +139,6 @@ review_urlpatterns: list = [
     path(T + "shots/<id:shot_id>/", review.review_shot_view, name="shot"),
     path(T + "shots/<id:shot_id>/comments/", review.review_comment, name="comments"),
     path(T + "shots/<id:shot_id>/hero.jpg", review.review_hero, name="hero"),
+    path(T + "takes/<id:take_id>/", review.review_take_view, name="take"),
     path(T + "takes/<id:take_id>/<str:kind>", review.review_take_media, name="take-media"),
 ]

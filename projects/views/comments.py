@@ -87,7 +87,7 @@ def _drawing(raw: str) -> dict | None:
         raise ValidationError({"drawing": "The drawing could not be read."}) from None
 
 
-def _failure(where: str, pk: int | None, error: ValidationError, body: str) -> Failed:
+def refused_write(where: str, pk: int | None, error: ValidationError, body: str) -> Failed:
     if hasattr(error, "error_dict"):
         field, errors = next(iter(error.error_dict.items()))
         message = " ".join(message for e in errors for message in e.messages)
@@ -183,7 +183,7 @@ def comments(request: HttpRequest, project_id: int, shot_id: int) -> HttpRespons
         )
     except ValidationError as error:
         where, pk = ("reply", parent.pk) if parent else ("new", None)
-        failed = _failure(where, pk, error, body)
+        failed = refused_write(where, pk, error, body)
         return respond(request, membership, shot, take, failed=failed)
     if not request.htmx:
         messages.success(request, "Reply added." if parent else "Comment added.")
@@ -201,7 +201,7 @@ def comment_change(request: HttpRequest, project_id: int, comment_id: int) -> Ht
     try:
         comment_edit(comment=comment, user=request.user, body=body)
     except ValidationError as error:
-        failed = _failure("edit", comment.pk, error, body)
+        failed = refused_write("edit", comment.pk, error, body)
         return respond(request, membership, comment.shot, take, failed=failed)
     return respond(request, membership, comment.shot, take)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from projects.ids import parse_id
 from projects.models import Comment, ReviewLink
+from projects.selectors.comments import take_notes
 from projects.selectors.review import (
     finished_videos,
     review_board,
@@ -33,6 +34,7 @@ from projects.selectors.review import (
 from projects.services.comments import comment_add
 from projects.services.review_links import review_link_viewed
 
+from .comments import Failed, refused_write
 from .media import ranged_file_response
 
 # (requests, seconds) per link and client address.
@@ -148,6 +150,35 @@ def review_shot_view(request: HttpRequest, link: ReviewLink, shot_id: int) -> Ht
     return _shot_page(request, link, _shot_or_404(link, shot_id))
 
 
+def _take_page(request, link, take, *, failed: Failed | None = None, status=200) -> HttpResponse:
+    """One take with its notes on a timeline, the member's player with the guest's name field
+    (templates/projects/take_review.html#player)."""
+    context = {
+        "link": link,
+        "project": link.project,
+        "shot": take.shot,
+        "take": take,
+        "notes": take_notes(take),
+        "post_url": reverse("review:comments", args=[link.token, take.shot_id]),
+        "media_url": reverse("review:take-media", args=[link.token, take.pk, "video.mp4"]),
+        "can_comment": link.allow_comments,
+        "guest": True,
+        "guest_name": request.session.get(NAME_KEY, ""),
+        "in_review": True,
+        "failed": failed,
+    }
+    return render(request, "projects/review/take.html", context, status=status)
+
+
+@require_safe
+@guest_link()
+def review_take_view(request: HttpRequest, link: ReviewLink, take_id: int) -> HttpResponse:
+    take = review_take(link, take_id)
+    if take is None:
+        raise Http404("No such take in this review.")
+    return _take_page(request, link, take)
+
+
 @require_POST
 @guest_link("comment")
 def review_comment(request: HttpRequest, link: ReviewLink, shot_id: int) -> HttpResponse:
@@ -167,9 +198,19 @@ def review_comment(request: HttpRequest, link: ReviewLink, shot_id: int) -> Http
             drawing=_drawing(data.get("drawing", "")),
         )
     except ValidationError as error:
+        take = review_take(link, parse_id(data.get("take", "")) or 0)
+        if data.get("from") == "take" and take is not None:
+            parent = parse_id(data.get("parent", ""))
+            failed = refused_write(
+                "reply" if parent else "new", parent, error, data.get("body", "")
+            )
+            return _take_page(request, link, take, failed=failed, status=422)
         errors = error.message_dict if hasattr(error, "error_dict") else {"body": error.messages}
         return _shot_page(request, link, shot, errors=errors, data=data, status=422)
     request.session[NAME_KEY] = data.get("guest_name", "").strip()[:80]
+    take_id = parse_id(data.get("take", ""))
+    if data.get("from") == "take" and take_id:  # back to the timeline the note was written on
+        return redirect(reverse("review:take", args=[link.token, take_id]))
     return redirect(reverse("review:shot", args=[link.token, shot.pk]) + "#comments")
 
 

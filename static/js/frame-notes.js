@@ -214,6 +214,11 @@
       layout();
       syncForm();
     });
+    // A teammate's note arrived (static/js/live.js swapped the lists): place its marker.
+    document.addEventListener("notes:refreshed", () => {
+      layout();
+      syncForm();
+    });
     document.body.addEventListener("htmx:afterRequest", (event) => {
       const form = event.detail.elt;
       if (form && form.classList && form.classList.contains("note-form") && event.detail.successful) {

@@ -103,10 +103,34 @@
       swap(url, ".take-list", "afterbegin");
     }
 
+    function refreshNotes(who) {
+      // The take review page: its notes and the timeline's markers, from the page itself.
+      var notes = document.getElementById("take-notes");
+      if (busyIn(notes)) { banner((who || "Someone") + " left a note —"); return; }
+      fetch(window.location.pathname, { cache: "no-store" }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["take-notes", "note-markers"].forEach(function (id) {
+          var now = document.getElementById(id);
+          var next = fresh.getElementById(id);
+          if (now && next) { now.replaceWith(next); htmx.process(next); }
+        });
+        document.dispatchEvent(new CustomEvent("notes:refreshed"));
+      });
+    }
+
     function onShotPage(change) {
       var shotId = Number(place.slice(5));
       if (change.shot !== shotId) return;
       var mine = change.who && change.who === d.liveMe;
+      if (document.getElementById("take-notes")) {
+        if (!mine && (change.kind === "commented" || change.kind === "comment_resolved")) {
+          refreshNotes(change.who);
+        }
+        return;
+      }
       if (change.kind === "commented" || change.kind === "comment_resolved") {
         refreshComments(change.who);
       }

@@ -69,8 +69,14 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     expect(b.get_by_text("No comments yet.")).to_be_visible()
     expect(b.locator(".notifications-link .unread-count")).to_have_count(0)
 
+    # Bo also has the take's review page open, in another tab.
+    review = f"/projects/{shot.project_id}/takes/{take.pk}/review/"
+    b_tab = b.context.new_page()
+    b_tab.goto(review)
+    expect(b_tab.get_by_text("No notes on this take yet.")).to_be_visible()
+
     # Ana draws a box at 2.5 s and names Bo.
-    a.goto(f"/projects/{shot.project_id}/takes/{take.pk}/review/")
+    a.goto(review)
     a.wait_for_function(f"() => {VIDEO}.readyState >= 2", timeout=30_000)
     a.evaluate(f"() => {{ {VIDEO}.currentTime = 2.5; }}")
     expect(a.get_by_text("Note at 2.50 s (frame 60)")).to_be_visible()
@@ -91,6 +97,14 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     expect(b.get_by_text("take 1 at 2.50 s (frame 60)")).to_be_visible()
     expect(b.locator(".notifications-link .unread-count")).to_have_text("1", timeout=LIVE)
     assert Notification.objects.get().user == bo
+    # On the review tab the note and its marker arrive too; the marker shows the drawing.
+    marker = b_tab.get_by_role("button", name="Note at 2.50 s by ana")
+    expect(marker).to_be_visible(timeout=LIVE)
+    b_tab.wait_for_function(f"() => {VIDEO}.readyState >= 1", timeout=30_000)
+    marker.click()
+    b_tab.wait_for_function(f"() => {VIDEO}.currentTime === 2.5")
+    expect(b_tab.locator(".take-review svg.overlay g.shown rect")).to_have_count(1)
+    b_tab.close()
 
     # Bo replies; Ana, now on the shot page, sees the reply arrive and resolves the thread.
     a.goto(shot_url(shot))
@@ -122,9 +136,25 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     guest.get_by_role("button", name="Comment", exact=True).click()
     expect(guest.get_by_text("Love the light on the cliffs")).to_be_visible()
 
+    # ...and a frame note with a drawing, on the same player the team uses.
+    guest.get_by_role("link", name="Notes on take 1, frame by frame, with drawing →").click()
+    guest.wait_for_function(f"() => {VIDEO}.readyState >= 2", timeout=30_000)
+    guest.evaluate(f"() => {{ {VIDEO}.currentTime = 4; }}")
+    expect(guest.get_by_text("Note at 4.00 s (frame 96)")).to_be_visible()
+    expect(guest.get_by_label("Your name")).to_have_value("Carla")
+    guest.get_by_role("button", name="Point").click()
+    frame = guest.locator(".take-review svg.overlay").bounding_box()
+    guest.mouse.click(frame["x"] + frame["width"] * 0.5, frame["y"] + frame["height"] * 0.5)
+    guest.get_by_label("Note at 4.00 s (frame 96)").fill("Can the gull cross here?")
+    guest.get_by_role("button", name="Save note").click()
+    expect(guest.get_by_role("button", name="Note at 4.00 s by Carla (guest)")).to_be_visible()
+    guest_note = Comment.objects.get(guest_name="Carla", at_frame=96)
+    assert guest_note.drawing["shape"] == "point" and guest_note.take_id == take.pk
+
     a.goto(shot_url(shot))
     expect(said(a, "Love the light on the cliffs")).to_be_visible()
-    expect(a.get_by_text("Carla (guest)", exact=True)).to_be_visible()
+    expect(a.get_by_text("Carla (guest)", exact=True)).to_have_count(2)
+    expect(said(a, "Can the gull cross here?")).to_be_visible()
 
     # Ana revokes the link: the client's next request is refused.
     a.goto(f"/projects/{shot.project_id}/review-links/")

@@ -39,6 +39,7 @@ GUEST_ROUTES = [
     GuestRoute("unlock", "POST", 302),  # no password: straight to the board
     GuestRoute("seen", "POST", 204),
     GuestRoute("shot", "GET", 200),
+    GuestRoute("take", "GET", 200),
     GuestRoute("comments", "POST", 302),
     GuestRoute("hero", "GET", 200),
     GuestRoute("take-media", "GET", 200, "video.mp4"),
