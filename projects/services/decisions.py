@@ -22,7 +22,9 @@ def shot_approve(*, shot: Shot, user, note: str = "") -> Shot:
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"Keep the note under {NOTE_MAX} characters."})
-    shot = Shot.objects.select_for_update().select_related("circled_take").get(pk=shot.pk)
+    shot = (
+        Shot.objects.select_for_update(of=("self",)).select_related("circled_take").get(pk=shot.pk)
+    )
     take = shot.circled_take
     if take is None:
         raise ValidationError("Circle a take first: approval is for the shot's circled take.")

@@ -33,6 +33,7 @@ from projects.selectors.review import (
 )
 from projects.services.comments import comment_add
 from projects.services.review_links import review_link_viewed
+from studio.signin import client_address
 
 from .comments import Failed, refused_write
 from .media import ranged_file_response
@@ -55,7 +56,8 @@ def _unlocked_key(link: ReviewLink) -> str:
 def _over_rate(request: HttpRequest, link: ReviewLink, bucket: str) -> bool:
     """Count this request against the link and the client's address (the Django cache)."""
     limit, seconds = getattr(settings, "REVIEW_LINK_RATES", RATES)[bucket]
-    key = f"review-rate:{bucket}:{link.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    # Behind a proxy every guest would share its address: the same rule as the sign-in throttle.
+    key = f"review-rate:{bucket}:{link.pk}:{client_address(request) or ''}"
     cache.add(key, 0, seconds)
     try:
         count = cache.incr(key)

@@ -92,15 +92,28 @@
       });
     }
 
-    function refreshTake(takeId) {
+    function refreshTake(takeId, mine) {
       var url = withId(d.liveTake, takeId);
       var card = document.getElementById("take-" + takeId);
       if (card) return swap(url, "#take-" + takeId);
+      // A take this person just asked for is put in by the page that asked (its own swap):
+      // adding it here too would race that swap and show the card twice.
+      if (mine) return;
       var list = document.querySelector(".take-list");
       if (!list) return;
-      var empty = list.querySelector(".empty");
-      if (empty) empty.remove();
-      swap(url, ".take-list", "afterbegin");
+      fetch(url, { headers: { "HX-Request": "true" } }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (!html || document.getElementById("take-" + takeId)) return;  // arrived meanwhile
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.firstElementChild;
+        if (!fresh) return;
+        var empty = list.querySelector(".empty");
+        if (empty) empty.remove();
+        list.prepend(fresh);
+        htmx.process(fresh);
+      });
     }
 
     function refreshNotes(who) {
@@ -139,7 +152,7 @@
           refreshTake(el.id.slice(5));
         });
       } else if (change.take) {
-        refreshTake(change.take);
+        refreshTake(change.take, mine);
       }
       if (mine) return;
       if (change.kind === "shot_edited" || change.kind === "shot_approved") {
