@@ -92,10 +92,29 @@
       });
     }
 
+    function replaceCard(takeId, url, tries) {
+      // Fetched, then swapped only if nothing else (the card's own poll, an out-of-band swap
+      // from the page's own action) changed the card meanwhile: a slower answer would put
+      // back what was there before. Then it asks again, once.
+      var card = document.getElementById("take-" + takeId);
+      var before = card.outerHTML;
+      fetch(url, { headers: { "HX-Request": "true" } }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        var now = document.getElementById("take-" + takeId);
+        if (!html || !now) return;
+        if (now.outerHTML !== before) { if (tries > 0) replaceCard(takeId, url, tries - 1); return; }
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.firstElementChild;
+        if (fresh) { now.replaceWith(fresh); htmx.process(fresh); }
+      });
+    }
+
     function refreshTake(takeId, mine) {
       var url = withId(d.liveTake, takeId);
       var card = document.getElementById("take-" + takeId);
-      if (card) return swap(url, "#take-" + takeId);
+      if (card) return replaceCard(takeId, url, 1);
       // A take this person just asked for is put in by the page that asked (its own swap):
       // adding it here too would race that swap and show the card twice.
       if (mine) return;
