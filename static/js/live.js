@@ -111,10 +111,13 @@
       });
     }
 
-    function refreshTake(takeId, mine) {
+    function refreshTake(takeId, mine, always) {
       var url = withId(d.liveTake, takeId);
       var card = document.getElementById("take-" + takeId);
-      if (card) return replaceCard(takeId, url, 1);
+      // A card on the page follows its own take (it polls itself while in flight); swapping
+      // it here as well would race that poll and the page's own swaps. A circle changes
+      // cards that do not poll, so it asks for them ("always").
+      if (card) return always ? replaceCard(takeId, url, 1) : null;
       // A take this person just asked for is put in by the page that asked (its own swap):
       // adding it here too would race that swap and show the card twice.
       if (mine) return;
@@ -168,7 +171,7 @@
       }
       if (change.kind === "take_circled") {
         document.querySelectorAll(".take-list .take-card").forEach(function (el) {
-          refreshTake(el.id.slice(5));
+          refreshTake(el.id.slice(5), mine, true);
         });
       } else if (change.take) {
         refreshTake(change.take, mine);
