@@ -130,7 +130,8 @@
         var holder = document.createElement("template");
         holder.innerHTML = html.trim();
         var fresh = holder.content.firstElementChild;
-        if (!fresh) return;
+        // Hero-frame candidates are takes too, but they have their own panel.
+        if (!fresh || fresh.dataset.kind !== "video") return;
         var empty = list.querySelector(".empty");
         if (empty) empty.remove();
         list.prepend(fresh);

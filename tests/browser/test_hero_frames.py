@@ -33,7 +33,11 @@ def test_generate_candidates_and_use_one_as_the_hero_frame(page, tmp_path):
         sign_in(page)
         page.goto(f"/projects/{shot.project_id}/shots/{shot.pk}/")
         panel = page.locator("#frames")
-        expect(panel.get_by_label("Still model")).to_contain_text("Previz still · free")
+        # The panel loads after the page (with the comments and the live board's first poll):
+        # on a busy machine that can take longer than an assertion's usual 5 s.
+        expect(panel.get_by_label("Still model")).to_contain_text(
+            "Previz still · free", timeout=20_000
+        )
         panel.get_by_label("Candidates").select_option("3")
         panel.get_by_role("button", name="Generate candidates").click()
         expect(panel.get_by_text("Asked for 3 candidates (take 1, 2, 3).")).to_be_visible()

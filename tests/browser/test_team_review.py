@@ -18,8 +18,10 @@ from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFa
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIDEO = "document.querySelector('.take-review video')"
-# The board polls every 1.5 s (or is pushed to): a change shows well within this, no reload.
-LIVE = 5_000
+# The board polls every 1.5 s (or is pushed to): a change shows without a reload. The ceiling
+# is for a busy CI machine, where the suite's four passes share two cores; no test asserts
+# wall time. Panels that load after the page (comments) get the same ceiling.
+LIVE = 15_000
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
 
     b.goto(shot_url(shot))
     expect(b.get_by_role("heading", name="Comments")).to_be_visible()
-    expect(b.get_by_text("No comments yet.")).to_be_visible()
+    expect(b.get_by_text("No comments yet.")).to_be_visible(timeout=LIVE)
     expect(b.locator(".notifications-link .unread-count")).to_have_count(0)
 
     # Bo also has the take's review page open, in another tab.
@@ -88,7 +90,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     a.mouse.up()
     a.get_by_label("Note at 2.50 s (frame 60)").fill("@bo the hand enters too early")
     a.get_by_role("button", name="Save note").click()
-    expect(a.get_by_role("button", name="Note at 2.50 s by ana")).to_be_visible()
+    expect(a.get_by_role("button", name="Note at 2.50 s by ana")).to_be_visible(timeout=LIVE)
     note = Comment.objects.get()
     assert (note.at_frame, note.drawing["shape"]) == (60, "box")
 
@@ -108,14 +110,14 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
 
     # Bo replies; Ana, now on the shot page, sees the reply arrive and resolves the thread.
     a.goto(shot_url(shot))
-    expect(said(a, "@bo the hand enters too early")).to_be_visible()
+    expect(said(a, "@bo the hand enters too early")).to_be_visible(timeout=LIVE)
     thread = b.locator(f"#note-{note.pk}")
     thread.get_by_text("Reply", exact=True).first.click()
     thread.get_by_label("Reply to ana").fill("Agreed, I'll move the beat to 3 s")
     thread.get_by_role("button", name="Reply").click()
     expect(said(a, "Agreed, I'll move the beat to 3 s")).to_be_visible(timeout=LIVE)
     a.locator(f"#note-{note.pk}").get_by_role("button", name="Resolve").click()
-    expect(a.get_by_text("Resolved by ana")).to_be_visible()
+    expect(a.get_by_text("Resolved by ana")).to_be_visible(timeout=LIVE)
     expect(b.get_by_text("Resolved by ana")).to_be_visible(timeout=LIVE)
     note.refresh_from_db()
     assert note.resolved_by == ana
@@ -147,12 +149,14 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     guest.mouse.click(frame["x"] + frame["width"] * 0.5, frame["y"] + frame["height"] * 0.5)
     guest.get_by_label("Note at 4.00 s (frame 96)").fill("Can the gull cross here?")
     guest.get_by_role("button", name="Save note").click()
-    expect(guest.get_by_role("button", name="Note at 4.00 s by Carla (guest)")).to_be_visible()
+    expect(guest.get_by_role("button", name="Note at 4.00 s by Carla (guest)")).to_be_visible(
+        timeout=LIVE
+    )
     guest_note = Comment.objects.get(guest_name="Carla", at_frame=96)
     assert guest_note.drawing["shape"] == "point" and guest_note.take_id == take.pk
 
     a.goto(shot_url(shot))
-    expect(said(a, "Love the light on the cliffs")).to_be_visible()
+    expect(said(a, "Love the light on the cliffs")).to_be_visible(timeout=LIVE)
     expect(a.get_by_text("Carla (guest)", exact=True)).to_have_count(2)
     expect(said(a, "Can the gull cross here?")).to_be_visible()
 
@@ -160,7 +164,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     a.goto(f"/projects/{shot.project_id}/review-links/")
     a.once("dialog", lambda dialog: dialog.accept())
     a.get_by_role("button", name="Revoke").click()
-    expect(a.get_by_text("Revoked")).to_be_visible()
+    expect(a.get_by_text("Revoked")).to_be_visible(timeout=LIVE)
     response = guest.reload()
     assert response.status == 410
     expect(guest.get_by_role("heading", name="This link no longer works")).to_be_visible()
