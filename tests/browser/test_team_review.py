@@ -18,6 +18,8 @@ from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFa
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIDEO = "document.querySelector('.take-review video')"
+# Null-safe: asked right after a click that navigates, the player may not be on the page yet.
+READY = f"(n) => {{ const v = {VIDEO}; return !!v && v.readyState >= n; }}"
 # The board polls every 1.5 s (or is pushed to): a change shows without a reload. The ceiling
 # is for a busy CI machine, where the suite's four passes share two cores; no test asserts
 # wall time. Panels that load after the page (comments) get the same ceiling.
@@ -79,7 +81,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
 
     # Ana draws a box at 2.5 s and names Bo.
     a.goto(review)
-    a.wait_for_function(f"() => {VIDEO}.readyState >= 2", timeout=30_000)
+    a.wait_for_function(READY, arg=2, timeout=30_000)
     a.evaluate(f"() => {{ {VIDEO}.currentTime = 2.5; }}")
     expect(a.get_by_text("Note at 2.50 s (frame 60)")).to_be_visible()
     a.get_by_role("button", name="Box").click()
@@ -102,7 +104,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
     # On the review tab the note and its marker arrive too; the marker shows the drawing.
     marker = b_tab.get_by_role("button", name="Note at 2.50 s by ana")
     expect(marker).to_be_visible(timeout=LIVE)
-    b_tab.wait_for_function(f"() => {VIDEO}.readyState >= 1", timeout=30_000)
+    b_tab.wait_for_function(READY, arg=1, timeout=30_000)
     marker.click()
     b_tab.wait_for_function(f"() => {VIDEO}.currentTime === 2.5")
     expect(b_tab.locator(".take-review svg.overlay g.shown rect")).to_have_count(1)
@@ -140,7 +142,7 @@ def test_a_note_travels_between_two_members_and_a_guest(people, team, tmp_path):
 
     # ...and a frame note with a drawing, on the same player the team uses.
     guest.get_by_role("link", name="Notes on take 1, frame by frame, with drawing →").click()
-    guest.wait_for_function(f"() => {VIDEO}.readyState >= 2", timeout=30_000)
+    guest.wait_for_function(READY, arg=2, timeout=30_000)
     guest.evaluate(f"() => {{ {VIDEO}.currentTime = 4; }}")
     expect(guest.get_by_text("Note at 4.00 s (frame 96)")).to_be_visible()
     expect(guest.get_by_label("Your name")).to_have_value("Carla")
