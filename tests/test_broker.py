@@ -73,7 +73,9 @@ def test_kombus_own_transport_hands_out_a_message_that_is_not_written_yet(folder
 def test_an_unreadable_file_is_skipped_not_fatal(folders, caplog):
     with connect(folders) as connection:
         channel = connection.default_channel
-        open(os.path.join(folders["data_folder_out"], "1_x.renders.msg"), "wb").close()
+        # Named to sort before any message _put writes ("<monotonic ms>_<uuid>"), so the
+        # reader meets it first whatever the machine's uptime.
+        open(os.path.join(folders["data_folder_out"], "0_x.renders.msg"), "wb").close()
         channel._put("renders", {"body": "next"})
         assert channel._get("renders") == {"body": "next"}
         assert "dropped an unreadable message on queue renders" in caplog.text
