@@ -454,3 +454,46 @@ class ReviewLinkForm(forms.Form):
                 moment = datetime.combine(day, time.min)
                 data["expires_at"] = timezone.make_aware(moment)
         return data
+
+
+class ExportForm(forms.Form):
+    """A file made on the spot: a timeline, the boards or the shot list, of a scene or all."""
+
+    scene = forms.ModelChoiceField(
+        queryset=Scene.objects.none(), required=False, empty_label="The whole film"
+    )
+    format = forms.ChoiceField(choices=[])
+    per_page = forms.TypedChoiceField(
+        label="Panels a page",
+        choices=[(1, "1"), (3, "3"), (6, "6")],
+        coerce=int,
+        initial=3,
+        required=False,
+        help_text="For the storyboard PDF.",
+    )
+
+    def __init__(self, *args, project: Project, formats: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scene"].queryset = project.scenes.all()
+        self.fields["format"].choices = [(key, value[0]) for key, value in formats.items()]
+
+
+class DeliverableForm(forms.Form):
+    """A deliverable a worker makes: the animatic rendered to MP4, or the editor package."""
+
+    kind = forms.ChoiceField(
+        choices=[("animatic", "Animatic (MP4)"), ("package", "Editor package")]
+    )
+    scene = forms.ModelChoiceField(
+        queryset=Scene.objects.none(), required=False, empty_label="The whole film"
+    )
+    resolution = forms.ChoiceField(
+        choices=[("720p", "720p"), ("1080p", "1080p")], initial="720p", required=False
+    )
+    burn_in = forms.BooleanField(
+        label="Burn in shot labels and timecode", required=False, initial=True
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scene"].queryset = project.scenes.all()

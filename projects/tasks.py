@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from projects.pipeline.check import take_check
+from projects.pipeline.deliverables import deliverable_make
 from projects.pipeline.download import take_download
 from projects.pipeline.emails import email_digests, email_notification
 from projects.pipeline.follow import take_follow
@@ -54,3 +55,13 @@ def email_notification_task(notification_id: int) -> None:
 @shared_task(name="projects.email_digests", ignore_result=True)
 def email_digests_task() -> None:
     email_digests()
+
+
+@shared_task(name="projects.render_animatic", acks_late=True, ignore_result=True)
+def render_animatic_task(deliverable_id: int) -> None:
+    deliverable_make(deliverable_id)
+
+
+@shared_task(name="projects.pack_editor_package", acks_late=True, ignore_result=True)
+def pack_editor_package_task(deliverable_id: int) -> None:
+    deliverable_make(deliverable_id)

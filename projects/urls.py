@@ -3,17 +3,20 @@ from django.urls import path, register_converter
 from .ids import IdConverter
 from .views import (
     activity,
+    animatic,
     comments,
     continuations,
     dashboard,
     decisions,
     design,
+    exports,
     frames,
     live,
     notifications,
     projects,
     review,
     review_links,
+    screenplays,
     shots,
     storyboard,
     takes,
@@ -29,6 +32,7 @@ urlpatterns = [
     path("new/", projects.project_create, name="create"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path(P, storyboard.storyboard, name="storyboard"),
+    path(P + "animatic/", animatic.animatic, name="animatic"),
     path(P + "settings/", projects.project_settings, name="settings"),
     path(P + "delete/", projects.project_delete, name="delete"),
     path(P + "restore/", projects.project_restore, name="restore"),
@@ -36,6 +40,7 @@ urlpatterns = [
     path(P + "members/<id:member_id>/role/", projects.member_role, name="member-role"),
     path(P + "members/<id:member_id>/remove/", projects.member_remove, name="member-remove"),
     path(P + "scenes/new/", storyboard.scene_create, name="scene-create"),
+    path(P + "screenplay/", screenplays.screenplay_import, name="screenplay-import"),
     path(P + "scenes/<id:scene_id>/edit/", storyboard.scene_edit, name="scene-edit"),
     path(P + "scenes/<id:scene_id>/delete/", storyboard.scene_delete, name="scene-delete"),
     path(P + "scenes/<id:scene_id>/move/", storyboard.scene_move, name="scene-move"),
@@ -127,6 +132,15 @@ urlpatterns = [
     path(P + "live/", live.live_poll, name="live"),
     path(P + "live/stream/", live.live_stream, name="live-stream"),
     path(P + "shots/<id:shot_id>/board-card/", live.board_card, name="shot-board-card"),
+    # --- the film leaves the studio (issue 14) ------------------------------------------------
+    path(P + "exports/", exports.exports, name="exports"),
+    path(P + "exports/download/", exports.export_download, name="export-download"),
+    path(P + "exports/<id:deliverable_id>/", exports.deliverable_card, name="deliverable"),
+    path(
+        P + "exports/<id:deliverable_id>/file/",
+        exports.deliverable_file,
+        name="deliverable-file",
+    ),
 ]
 
 # The pages a guest with a review link sees, under /review/<token>/ (namespace "review"): they

@@ -254,7 +254,10 @@ CELERY_BEAT_SCHEDULE = {
 # CPU-heavy previz renders get their own queue so they never hold up submits and polls.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE", "render")
-CELERY_TASK_ROUTES = {"providers.previz.render": {"queue": RENDER_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "providers.previz.render": {"queue": RENDER_QUEUE},
+    "projects.render_animatic": {"queue": RENDER_QUEUE},
+}
 
 # Video providers by slug: each key is the adapter class's own `slug` (also capabilities.provider
 # and the webhook path); the registry refuses a mismatch. Each is built from one ProviderConfig:

@@ -4,6 +4,7 @@ Django finds them here; import them from `projects.models` rather than from the 
 """
 
 from .choices import RESOLUTIONS
+from .deliverables import Deliverable, DeliverableKind, DeliverableState
 from .film import (
     CAMERA_VALIDATORS,
     CameraAxes,
@@ -41,6 +42,9 @@ __all__ = [
     "ActivityKind",
     "CameraAxes",
     "Comment",
+    "Deliverable",
+    "DeliverableKind",
+    "DeliverableState",
     "EmailChoice",
     "LedgerEntry",
     "LedgerKind",

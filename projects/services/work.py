@@ -17,6 +17,10 @@ FOLLOW = "projects.follow_take"
 DOWNLOAD = "projects.download_take"
 CHECK = "projects.check_take"
 TAKE_STEPS = (SUBMIT, FOLLOW, DOWNLOAD, CHECK)
+# Deliverables: the animatic renders on the render queue (CPU-heavy, like previz); the editor
+# package only copies files, so it goes with the rest.
+RENDER_ANIMATIC = "projects.render_animatic"
+PACK_EDITOR_PACKAGE = "projects.pack_editor_package"
 
 
 def send_after_commit(task_name: str, take_id: int) -> None:
@@ -37,3 +41,9 @@ def enqueue_download(take_id: int) -> None:
 
 def enqueue_check(take_id: int) -> None:
     send_after_commit(CHECK, take_id)
+
+
+def enqueue_deliverable(deliverable_id: int, kind: str) -> None:
+    send_after_commit(
+        RENDER_ANIMATIC if kind == "animatic" else PACK_EDITOR_PACKAGE, deliverable_id
+    )

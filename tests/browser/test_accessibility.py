@@ -406,6 +406,10 @@ PAGES: list[tuple[str, str | None, list[Step], str]] = [
         "the beam sweeps too early",
     ),
     ("review links", "owner", [visit(lambda w: w.p("review-links/"))], "Client, cut 1"),
+    ("exports", "owner", [visit(lambda w: w.p("exports/"))], "Timelines, boards and the shot"),
+    ("exports, viewer", "viewer", [visit(lambda w: w.p("exports/"))], "you can download what"),
+    ("animatic", "owner", [visit(lambda w: w.p("animatic/"))], "Animatic of The Last Lamp"),
+    ("screenplay import", "owner", [visit(lambda w: w.p("screenplay/"))], "Import a screenplay"),
     ("guest board", None, [visit(lambda w: f"/review/{w.link.token}/")], "Shared for review"),
     (
         "guest shot",

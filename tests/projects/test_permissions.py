@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from projects import urls
 from projects.images import clean_uploaded_image
 from projects.models import (
     Comment,
+    Deliverable,
     LedgerEntry,
     Membership,
     Project,
@@ -83,6 +85,7 @@ ROUTES = [
     Route("create", "POST", "login", 302),
     Route("dashboard", "GET", "login", 200),
     Route("storyboard", "GET", "view", 200),
+    Route("animatic", "GET", "view", 200),
     Route("settings", "GET", "view", 200),
     Route("settings", "POST", "own", 302),
     Route("delete", "POST", "own", 302),
@@ -93,6 +96,9 @@ ROUTES = [
     Route("member-role", "POST", "own", 302),
     Route("member-remove", "POST", "own", 302),
     Route("scene-create", "POST", "edit", 302),
+    # Importing a screenplay: the upload answers with a preview and saves nothing yet.
+    Route("screenplay-import", "GET", "edit", 200),
+    Route("screenplay-import", "POST", "edit", 200, changes=False),
     Route("scene-edit", "GET", "view", 200),  # view only for viewers
     Route("scene-edit", "POST", "edit", 302),
     # Refused with a message here: the shot has takes in flight (tests/projects/test_deleting.py).
@@ -177,6 +183,14 @@ ROUTES = [
     Route("take-review", "GET", "view", 200),
     Route("shot-approve", "POST", "own", 302),
     Route("shot-unapprove", "POST", "own", 302),
+    # The film leaves the studio: anyone who sees the project downloads; editors have workers
+    # make deliverables (nothing is spent, but a render is a change to the project).
+    Route("exports", "GET", "view", 200),
+    Route("exports", "POST", "edit", 302),
+    Route("export-download", "GET", "view", 200, kind="otio"),
+    Route("export-download", "GET", "view", 200, kind="csv"),
+    Route("deliverable", "GET", "view", 200),
+    Route("deliverable-file", "GET", "view", 200),
 ]
 POST_ONLY = sorted(
     {r.name for r in ROUTES if r.method == "POST"} - {r.name for r in ROUTES if r.method == "GET"}
@@ -272,6 +286,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         actors={"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},
         review_link=review_link_create(project=project, created_by=owner, label="Client"),
         comments=owners_comments(shot, owner),
+        deliverable=made_package(project, owner),
     )
 
 
@@ -282,6 +297,15 @@ def owners_comments(shot: Shot, owner) -> dict:
     resolved = comment_add(shot=shot, author=owner, body="Settled")
     comment_resolve(comment=resolved, user=owner)
     return {"open": comment_add(shot=shot, author=owner, body="Look"), "resolved": resolved}
+
+
+def made_package(project: Project, user) -> Deliverable:
+    """An editor package a worker finished, with its file."""
+    deliverable = Deliverable.objects.create(
+        project=project, kind="package", state="ready", requested_by=user
+    )
+    deliverable.file.save("package.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return deliverable
 
 
 def bystanders_notification(project: Project, user):
@@ -342,6 +366,7 @@ def url_of(route: Route, w: SimpleNamespace) -> str:
         "member_id": w.bystander.pk,
         "notification_id": getattr(getattr(w, "notification", None), "pk", None),
         "link_id": getattr(getattr(w, "review_link", None), "pk", None),
+        "deliverable_id": getattr(getattr(w, "deliverable", None), "pk", None),
         "comment_id": w.comments["resolved" if route.kind == "resolved" else "open"].pk
         if hasattr(w, "comments")
         else None,
@@ -352,7 +377,10 @@ def url_of(route: Route, w: SimpleNamespace) -> str:
         "action": route.action,
     }
     kwargs = {name: values[name] for name in pattern.pattern.converters}
-    return reverse(f"projects:{route.name}", kwargs=kwargs)
+    url = reverse(f"projects:{route.name}", kwargs=kwargs)
+    if route.name == "export-download":  # the format is the form's, in the query
+        url += f"?format={route.kind}"
+    return url
 
 
 def post_data(route: Route, w: SimpleNamespace) -> dict:
@@ -364,6 +392,10 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
         "members": {"who": w.invitee.username, "role": Role.EDITOR},
         "member-role": {"role": Role.EDITOR},
         "scene-create": {"new-scene-title": "The cliff"},
+        "screenplay-import": {
+            "file": SimpleUploadedFile("cliff.fountain", b"EXT. CLIFF - DAY\n\nWind.\n"),
+            "dialogue_language": "en",
+        },
         "scene-edit": {f"scene-{scene.pk}-number": 7, f"scene-{scene.pk}-title": "Renamed"},
         "scene-move": {"direction": "later"},
         "shot-create": {
@@ -384,6 +416,7 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
         "review-links": {"label": "Agency", "expires_in_days": "7", "allow_comments": "on"},
         "comments": {"body": "Lovely light @nobody"},
         "comment-edit": {"body": "Changed my mind"},
+        "exports": {"kind": "package", "scene": ""},
         "shot-approve": {"note": "Final"},
         "reference-add": {
             "image": SimpleUploadedFile("ref.png", image_bytes("PNG"), "image/png"),
@@ -405,6 +438,7 @@ def snapshot(media_root) -> dict:
         LedgerEntry,
         ReviewLink,
         Comment,
+        Deliverable,
     )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["files"] = sorted(str(p) for p in media_root.rglob("*"))
@@ -437,7 +471,9 @@ def test_anonymous_is_sent_to_the_login_page(client, world, route, media_root):
     before = snapshot(media_root)
     response = request(client, route, world)
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={url_of(route, world)}"
+    path, _, query = response.url.partition("?")
+    assert path == reverse("login")
+    assert QueryDict(query)["next"] == url_of(route, world)
     assert snapshot(media_root) == before
 
 
