@@ -384,5 +384,7 @@ LOGGING = {
             "filters": ["redact_webhook_tokens"],
         },
         "django.request": {"filters": ["redact_webhook_tokens"]},
+        # WeasyPrint narrates every step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
     },
 }

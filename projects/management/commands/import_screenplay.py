@@ -7,11 +7,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.models import Project
 from projects.models.choices import dialogue_languages
 from projects.screenplay.files import MAX_BYTES, read_screenplay
 from projects.screenplay.script import ScreenplayError
 from projects.services.screenplays import screenplay_import
+
+from ._scope import project_and_scene
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("project_id", type=int, help="The project's id.")
+        parser.add_argument("project_id", help="The project's id.")
         parser.add_argument("path", help="The screenplay file.")
         parser.add_argument(
             "--dialogue-language",
@@ -31,9 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        project = Project.objects.filter(pk=options["project_id"]).first()
-        if project is None:
-            raise CommandError(f"No project with id {options['project_id']}.")
+        project, _ = project_and_scene(options["project_id"], None)
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
