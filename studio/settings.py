@@ -254,6 +254,9 @@ CELERY_BEAT_SCHEDULE = {
 # CPU-heavy previz renders get their own queue so they never hold up submits and polls.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE", "render")
+# A deliverable no worker holds this long after it was asked for (or since it was last sent)
+# is sent again by the sweeper: a lost message or a dead worker never leaves it queued forever.
+DELIVERABLE_RESEND_SECONDS = int(os.environ.get("DELIVERABLE_RESEND_SECONDS", 300))
 CELERY_TASK_ROUTES = {
     "providers.previz.render": {"queue": RENDER_QUEUE},
     "projects.render_animatic": {"queue": RENDER_QUEUE},

@@ -50,6 +50,8 @@ class Deliverable(models.Model):
     # A worker holds the job until this time; a second copy of the task stands aside.
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the sweeper next sends it again if no worker holds it (a lost message, a dead worker).
+    wake_at = models.DateTimeField(null=True, blank=True, db_index=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

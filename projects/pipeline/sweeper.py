@@ -10,13 +10,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from projects.models import Take, TakeState
+from projects.models import Deliverable, DeliverableState, Take, TakeState
 from projects.pipeline.submit import first_lookup_at
 from projects.registry import (
     can_look_up,
 )
 from projects.services.take_states import move
-from projects.services.work import enqueue_check, enqueue_download, enqueue_follow, enqueue_submit
+from projects.services.work import (
+    enqueue_check,
+    enqueue_deliverable,
+    enqueue_download,
+    enqueue_follow,
+    enqueue_submit,
+)
 
 
 # --- waking what is due ---------------------------------------------------------------------
@@ -45,6 +51,7 @@ def sweep() -> dict[str, int]:
                 enqueue(pk)
         counts[state.value] = len(ids)
     counts["lookups"] = _wake_lookups(now, lease)
+    counts["deliverables"] = _wake_deliverables(now)
     stale = now - timedelta(seconds=settings.TAKE_SUBMIT_TIMEOUT_SECONDS)
     lost = Take.objects.filter(state=TakeState.SUBMITTING, submitting_at__lt=stale)
     counts["needs_check"] = 0
@@ -80,3 +87,25 @@ def _wake_lookups(now, lease) -> int:
         for pk in ids:
             enqueue_check(pk)
     return len(ids)
+
+
+def _wake_deliverables(now) -> int:
+    """Send again the deliverables no worker holds: a message lost, or a worker that died with
+    the job (its lease ran out). A copy that finds it held or made steps aside, so a message
+    sent while the first is still in the queue costs nothing but the message."""
+    unheld = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    due = Q(wake_at__isnull=True) | Q(wake_at__lte=now)
+    with transaction.atomic():
+        rows = Deliverable.objects.select_for_update(skip_locked=True).filter(
+            unheld,
+            due,
+            state__in=(DeliverableState.QUEUED, DeliverableState.MAKING),
+            created_at__lte=now - timedelta(seconds=settings.DELIVERABLE_RESEND_SECONDS),
+        )
+        found = list(rows.values_list("pk", "kind")[:100])
+        Deliverable.objects.filter(pk__in=[pk for pk, _ in found]).update(
+            wake_at=now + timedelta(seconds=settings.DELIVERABLE_RESEND_SECONDS)
+        )
+        for pk, kind in found:
+            enqueue_deliverable(pk, kind)
+    return len(found)

@@ -232,3 +232,33 @@ def test_a_failed_take_is_not_what_the_animatic_plays(project, editor, board):
     type(shot).objects.filter(pk=shot.pk).update(circled_take=take)
     segment = cut_of(project, board["first"]).segments[0]
     assert segment.source == "frame"
+
+
+def test_the_sweeper_sends_again_what_no_worker_holds_once_per_wait(
+    project, editor, board, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from projects.pipeline.sweeper import sweep
+
+    member = membership(project, editor)
+    fresh = deliverable_request(membership=member, kind="package")
+    lost = deliverable_request(membership=member, kind="animatic")
+    held = deliverable_request(membership=member, kind="package", scene=board["first"])
+    long_ago = timezone.now() - timedelta(hours=1)
+    Deliverable.objects.filter(pk__in=[lost.pk, held.pk]).update(created_at=long_ago)
+    deliverable_claim(held.pk)  # a live worker holds this one
+
+    with django_capture_on_commit_callbacks() as sent:
+        counts = sweep()
+    assert counts["deliverables"] == 1  # the fresh one may still be in the queue; one is held
+    assert ("projects.render_animatic", lost.pk) in messages(sent)
+    with django_capture_on_commit_callbacks() as again:
+        assert sweep()["deliverables"] == 0  # not again until the wait is over
+    assert not [name for name, _ in messages(again) if "animatic" in name or "package" in name]
+    assert fresh.state == DeliverableState.QUEUED
+
+
+def messages(callbacks) -> list[tuple[str, int]]:
+    """The Celery messages on-commit callbacks would send: (task name, id)."""
+    return [(c.args[0], c.keywords["args"][0]) for c in callbacks if hasattr(c, "keywords")]
