@@ -5,6 +5,13 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
+# WeasyPrint lays out the printed boards with Pango; the Noto fonts print every script a
+# dialogue may be written in (the slim image has no fonts at all, so CJK would be boxes).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml constraints.txt ./
 COPY studio ./studio
 COPY projects ./projects
