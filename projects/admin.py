@@ -8,6 +8,7 @@ from projects.services.projects import project_archive_or_delete, project_restor
 from .models import (
     Activity,
     Comment,
+    Deliverable,
     LedgerEntry,
     Membership,
     MemberSpend,
@@ -367,3 +368,13 @@ class NotificationAdmin(ReadOnlyAdmin):
 class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "last_digest_at"]
     list_select_related = ["user"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ReadOnlyAdmin):
+    """What workers made for the film to leave the studio; staff may delete one (its file
+    stays in storage until cleaned up)."""
+
+    list_display = ["created_at", "project", "scene", "kind", "state", "progress", "attempts"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["project", "scene"]

@@ -34,6 +34,9 @@ def test_a_render_of_a_circled_take_a_frame_and_a_title_is_one_mp4(
     take = final_state(generate(client, user, shot))
     assert take.state == TakeState.SUCCEEDED, (take.error_kind, take.error_message)
     take_circle(take=take, user=user)
+    type(shot).objects.filter(pk=shot.pk).update(
+        order=0
+    )  # first on the board, whatever the factory
     framed = ShotFactory(scene=shot.scene, label="1B", order=5, duration_seconds=2)
     shot_set_hero_frame(shot=framed, image=clean_uploaded_image(hero_upload()))
     ShotFactory(scene=shot.scene, label="1C", order=6, duration_seconds=2, action="Dawn.")

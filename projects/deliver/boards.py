@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.template.loader import render_to_string
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import DeliveryError
+
+# Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; uploads
+# must go on refusing truncated images (projects/images.py), so it is turned back off here,
+# where the one import is. Our frames are whole (re-encoded on upload), so WeasyPrint needs it
+# for nothing. tests/deliver/test_boards.py checks it stays off.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The files shots, takes and whole projects keep, so deleting one leaves none behind.
+"""The files shots, takes, scenes and whole projects keep, so deleting one leaves none behind.
 
 Stills, references, voice samples and a take's video, poster and thumbnail are storage names
 (the pipeline saves takes' files under takes/<project id>/take-<id>-*). A previz take also has a
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
-from projects.models import Project, ReferenceImage, Shot, Take
+from projects.models import Deliverable, Project, ReferenceImage, Shot, Take
 from providers.previz import jobs
 
 SHOT_FILES = ("hero_frame", "hero_thumbnail", "last_frame", "last_thumbnail", "voice_sample")
@@ -68,9 +68,15 @@ def of_shots(shots: QuerySet[Shot]) -> StoredFiles:
 
 def of_project(project: Project) -> StoredFiles:
     files = of_shots(Shot.objects.filter(project=project))
+    files.names += deliverable_files(Deliverable.objects.filter(project=project))
     files.projects.append(project.pk)
     files.take_leftovers.setdefault(project.pk, set())
     return files
+
+
+def deliverable_files(deliverables: QuerySet[Deliverable]) -> list[str]:
+    """Rendered animatics and editor packages (a scene's go with the scene)."""
+    return _names(deliverables, ("file",))
 
 
 def _names(queryset: QuerySet, fields: tuple[str, ...]) -> list[str]:

@@ -59,6 +59,7 @@ def scene_delete(*, scene: Scene) -> None:
     list(Shot.objects.select_for_update().filter(scene=scene).values_list("pk", flat=True))
     refuse_if_in_flight(takes_in_flight(shot__scene=scene), f"Scene {scene.number}")
     files = stored_files.of_shots(Shot.objects.filter(scene=scene))
+    files.names += stored_files.deliverable_files(scene.deliverables.all())
     scene.delete()
     transaction.on_commit(files.delete)
 

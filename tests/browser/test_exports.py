@@ -47,7 +47,11 @@ def test_a_script_comes_in_and_the_cut_goes_out(page, tmp_path):
     timeline = otio.adapters.read_from_file(str(saved), adapter_name="cmx_3600")
     assert len(list(timeline.find_clips())) == 5
 
-    with celery_worker(pipeline=True, tmp_path=tmp_path, log_path=tmp_path / "worker.log"):
+    # Sent before the worker has declared its queues, a message can be dropped on Redis; the
+    # sweeper sends a deliverable nobody holds again (every 5 s here, 300 s by default).
+    resend = {"DELIVERABLE_RESEND_SECONDS": "5"}
+    log = tmp_path / "worker.log"
+    with celery_worker(pipeline=True, tmp_path=tmp_path, log_path=log, env=resend):
         page.get_by_label("Kind").select_option(label="Animatic (MP4)")
         page.get_by_role("button", name="Make it").click()
         made = page.locator(".deliverable").first

@@ -288,3 +288,17 @@ def test_panels_come_in_board_order(project):
     ShotFactory(scene=early, label="1A", order=1)
     assert [panel.label for panel in board_panels(project)] == ["1A", "1B", "2A"]
     assert [panel.label for panel in board_panels(project, late)] == ["2A"]
+
+
+def test_printing_boards_leaves_truncated_uploads_refused():
+    """WeasyPrint, once imported, would let Pillow load truncated images in every request."""
+    import weasyprint.images  # noqa: F401 (importing it is what is tested)
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    whole = image_bytes("PNG", size=(400, 300))
+    truncated = SimpleUploadedFile("cut.png", whole[: len(whole) // 2], content_type="image/png")
+    with pytest.raises(ValidationError):
+        clean_uploaded_image(truncated)

@@ -195,6 +195,19 @@ def build_world() -> World:
         project_id=project.pk, kind="take_finished", summary="Take 1 is ready", shot_id=hero.pk
     )
     told = notify(users=[owner, users["outsider"]], activity=news, reason="take_finished")
+    # Deliverables: a ready animatic with its file (download and play), one still queued (the
+    # polled card) and one that failed (its message on the card).
+    from projects.models import Deliverable
+
+    ready = Deliverable.objects.create(
+        project=project, kind="animatic", state="ready", options={"resolution": "720p"}
+    )
+    ready.file.save("animatic.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"))
+    made = [
+        ready,
+        Deliverable.objects.create(project=project, kind="package", scene=scenes[0]),
+        Deliverable.objects.create(project=project, kind="package", state="failed", error="x"),
+    ]
     world = World(
         users=users,
         staff=staff,
@@ -218,6 +231,7 @@ def build_world() -> World:
         "link_id": list(project.review_links.order_by("pk").values_list("pk", flat=True)),
         "comment_id": [said.pk, settled.pk, note.pk],
         "notification_id": [n.pk for n in told],
+        "deliverable_id": [d.pk for d in made],
     }
     return world
 

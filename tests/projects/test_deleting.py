@@ -9,7 +9,16 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from projects.images import clean_uploaded_image
-from projects.models import LedgerEntry, Project, RateCard, Scene, Shot, Take, TakeState
+from projects.models import (
+    Deliverable,
+    LedgerEntry,
+    Project,
+    RateCard,
+    Scene,
+    Shot,
+    Take,
+    TakeState,
+)
 from projects.pipeline.download import take_download
 from projects.pipeline.follow import take_follow
 from projects.pipeline.submit import take_submit
@@ -230,8 +239,11 @@ def test_deleting_a_project_that_never_moved_money_leaves_no_file_behind(
     with django_capture_on_commit_callbacks(execute=False):
         take = run_take(take_request(shot=shot, user=owner), render_queue, media_root)
     assert take.state == TakeState.SUCCEEDED  # a free previz take: $0 moved
+    for scope in (None, scene):  # a rendered animatic of the film and one of the scene
+        made = Deliverable.objects.create(project=project, scene=scope, kind="animatic")
+        made.file.save("animatic.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"))
     kinds = {path.split("/")[0] for path in files_in(media_root)}
-    assert kinds == {"images", "takes", "previz-jobs"}
+    assert kinds == {"images", "takes", "previz-jobs", "deliverables"}
     client.force_login(owner)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -337,3 +349,19 @@ def test_archiving_cancels_takes_the_provider_never_received_and_releases_them(
     )
     assert project.reserved == 0
     assert books_out_of_balance() == []
+
+
+def test_deleting_a_scene_deletes_its_rendered_animatics_and_keeps_the_films(
+    client, editor, project, scene, media_root, django_capture_on_commit_callbacks
+):
+    kept = Deliverable.objects.create(project=project, kind="animatic")
+    kept.file.save("film.mp4", ContentFile(b"film"))
+    gone = Deliverable.objects.create(project=project, scene=scene, kind="animatic")
+    gone.file.save("scene.mp4", ContentFile(b"scene"))
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("projects:scene-delete", args=[project.pk, scene.pk]))
+
+    assert not Deliverable.objects.filter(pk=gone.pk).exists()
+    assert set(files_in(media_root)) == {kept.file.name}
