@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
@@ -133,6 +134,26 @@ def card_form_data(shot, **changes) -> dict:
     data[form.add_initial_prefix("status")] = shot.status
     data.update({form.add_prefix(name): value for name, value in changes.items()})
     return data
+
+
+def circled_video_take(shot, number: int = 1, *, poster: bytes | None = None) -> Take:
+    """A free previz take that finished with a (stub) video and a poster, circled on its shot."""
+    take = Take.objects.create(
+        project=shot.project,
+        shot=shot,
+        number=number,
+        model="previz",
+        provider="previz",
+        prompt="A keeper climbs.",
+        estimated_cost=0,
+        state=TakeState.SUCCEEDED,
+    )
+    take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
+    take.poster.save("poster.png", ContentFile(poster or image_bytes("PNG")), save=False)
+    take.save()
+    shot.circled_take = take
+    shot.save(update_fields=["circled_take"])
+    return take
 
 
 def paid_take(

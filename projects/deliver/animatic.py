@@ -36,7 +36,7 @@ from projects.deliver.animatic_segments import (
 )
 from projects.deliver.cut import FRAME, TAKE, Cut, Segment
 from projects.deliver.errors import DeliveryError
-from providers.previz.render import ASPECTS, X264_CRF, X264_PRESET
+from providers.previz.render import ASPECTS, X264_CRF, X264_PRESET, frame_size
 
 SHORT_SIDES = {"720p": 720, "1080p": 1080}
 
@@ -58,10 +58,7 @@ def animatic_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
         raise DeliveryError(f"An animatic is rendered at {choices}, not {resolution!r}.")
     if aspect_ratio not in ASPECTS:
         raise DeliveryError(f"An animatic cannot be rendered at aspect ratio {aspect_ratio!r}.")
-    short = SHORT_SIDES[resolution]
-    w, h = ASPECTS[aspect_ratio]
-    long = 2 * round(short * max(w, h) / min(w, h) / 2)
-    return (long, short) if w >= h else (short, long)
+    return frame_size(aspect_ratio, SHORT_SIDES[resolution])
 
 
 def render_animatic(

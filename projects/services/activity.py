@@ -3,7 +3,7 @@ so here, once, in the same transaction as the change (append-only)."""
 
 from __future__ import annotations
 
-from projects.models import Activity
+from projects.models import Activity, Shot
 from projects.services.live import live_publish
 
 
@@ -40,3 +40,15 @@ def activity_record(
     )
     live_publish(activity)
     return activity
+
+
+def shot_activity(*, shot: Shot, kind: str, summary: str, **more) -> Activity:
+    """activity_record for something that happened to a shot: its project, scene and itself."""
+    return activity_record(
+        project_id=shot.project_id,
+        scene_id=shot.scene_id,
+        shot_id=shot.pk,
+        kind=kind,
+        summary=summary,
+        **more,
+    )

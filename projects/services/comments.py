@@ -21,7 +21,7 @@ from projects.models import (
     Shot,
     Take,
 )
-from projects.services.activity import activity_record
+from projects.services.activity import shot_activity
 from projects.services.notifications import notify
 
 MAX_BODY = 4000
@@ -137,14 +137,12 @@ def comment_add(
     comment.mentions.set(mentioned)
     where = f"take {take.number} of shot {shot.label}" if take else f"shot {shot.label}"
     moment = f" at {at_seconds:.2f} s" if at_seconds is not None else ""
-    activity = activity_record(
-        project_id=shot.project_id,
+    activity = shot_activity(
+        shot=shot,
         kind=ActivityKind.COMMENTED,
         summary=f"{'Replied' if parent else 'Commented'} on {where}{moment}: {body[:120]}",
         actor=author,
         actor_name=comment.who,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         take_id=take.pk if take else None,
         comment_id=comment.pk,
     )
@@ -179,13 +177,11 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     mentioned = mentioned_members(comment.project_id, comment.body)
     comment.mentions.set(mentioned)
     fresh = [user for user in mentioned if user.pk not in before]
-    activity = activity_record(
-        project_id=comment.project_id,
+    activity = shot_activity(
+        shot=comment.shot,
         kind=ActivityKind.COMMENTED,
         summary=f"Edited a comment on shot {comment.shot.label}: {comment.body[:120]}",
         actor=user,
-        scene_id=comment.shot.scene_id,
-        shot_id=comment.shot_id,
         take_id=comment.take_id,
         comment_id=comment.pk,
     )
@@ -206,13 +202,11 @@ def comment_delete(*, comment: Comment, user) -> None:
         comment.mentions.clear()
     else:
         comment.delete()
-    activity_record(
-        project_id=shot.project_id,
+    shot_activity(
+        shot=shot,
         kind=ActivityKind.COMMENTED,
         summary=f"Deleted a comment on shot {shot.label}",
         actor=user,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         take_id=comment.take_id,
     )
 
@@ -228,13 +222,11 @@ def comment_resolve(*, comment: Comment, user, resolved: bool = True) -> Comment
     thread.resolved_at = timezone.now() if resolved else None
     thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])
-    activity_record(
-        project_id=thread.project_id,
+    shot_activity(
+        shot=thread.shot,
         kind=ActivityKind.COMMENT_RESOLVED,
         summary=f"{'Resolved' if resolved else 'Reopened'} a comment on shot {thread.shot.label}",
         actor=user,
-        scene_id=thread.shot.scene_id,
-        shot_id=thread.shot_id,
         take_id=thread.take_id,
         comment_id=thread.pk,
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import ActivityKind, Shot, ShotStatus
-from projects.services.activity import activity_record
+from projects.services.activity import shot_activity
 
 NOTE_MAX = 500
 APPROVAL_FIELDS = ["approved_take", "approved_by", "approved_at", "approval_note", "status"]
@@ -33,13 +33,11 @@ def shot_approve(*, shot: Shot, user, note: str = "") -> Shot:
     shot.status = ShotStatus.APPROVED
     shot.save(update_fields=[*APPROVAL_FIELDS, "updated_at"])
     summary = f"Approved take {take.number} of shot {shot.label} for final"
-    activity_record(
-        project_id=shot.project_id,
+    shot_activity(
+        shot=shot,
         kind=ActivityKind.SHOT_APPROVED,
         summary=f"{summary}: {note}" if note else summary,
         actor=user,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         take_id=take.pk,
     )
     return shot
@@ -61,13 +59,11 @@ def approval_withdraw(*, shot: Shot, user, why: str) -> Shot:
     shot.approval_note = ""
     shot.status = ShotStatus.REVIEW
     shot.save(update_fields=[*APPROVAL_FIELDS, "updated_at"])
-    activity_record(
-        project_id=shot.project_id,
+    shot_activity(
+        shot=shot,
         kind=ActivityKind.SHOT_APPROVED,
         summary=f"Approval of shot {shot.label} withdrawn: {why}",
         actor=user,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         take_id=take_id,
     )
     return shot

@@ -15,6 +15,16 @@ from projects.models import ActivityKind, Project, ReviewLink, Scene
 from projects.services.activity import activity_record
 
 
+def _link_activity(link: ReviewLink, what: str, **who) -> None:
+    activity_record(
+        project_id=link.project_id,
+        scene_id=link.scene_id,
+        kind=ActivityKind.REVIEW_LINK,
+        summary=f"Review link “{link}” {what}",
+        **who,
+    )
+
+
 def _scope(link: ReviewLink) -> str:
     return f"scene {link.scene.number}" if link.scene_id else "the whole project"
 
@@ -40,13 +50,7 @@ def review_link_create(
         expires_at=expires_at,
         created_by=created_by,
     )
-    activity_record(
-        project_id=project.pk,
-        kind=ActivityKind.REVIEW_LINK,
-        summary=f"Review link “{link}” made for {_scope(link)}",
-        actor=created_by,
-        scene_id=link.scene_id,
-    )
+    _link_activity(link, f"made for {_scope(link)}", actor=created_by)
     return link
 
 
@@ -58,13 +62,7 @@ def review_link_revoke(*, link: ReviewLink, revoked_by) -> ReviewLink:
     )
     link.refresh_from_db()
     if updated:
-        activity_record(
-            project_id=link.project_id,
-            kind=ActivityKind.REVIEW_LINK,
-            summary=f"Review link “{link}” revoked",
-            actor=revoked_by,
-            scene_id=link.scene_id,
-        )
+        _link_activity(link, "revoked", actor=revoked_by)
     return link
 
 
@@ -76,10 +74,4 @@ def review_link_viewed(*, link: ReviewLink) -> None:
     if not first:
         ReviewLink.objects.filter(pk=link.pk).update(views=F("views") + 1, last_viewed_at=now)
         return
-    activity_record(
-        project_id=link.project_id,
-        kind=ActivityKind.REVIEW_LINK,
-        summary=f"Review link “{link}” opened for the first time",
-        actor_name="guest",
-        scene_id=link.scene_id,
-    )
+    _link_activity(link, "opened for the first time", actor_name="guest")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 
 from projects.models import Activity, ActivityKind, Shot
-from projects.services.activity import activity_record
+from projects.services.activity import shot_activity
 from projects.services.board import StaleShot, shot_update
 
 SALT = "projects.shot-edit-base"
@@ -171,12 +171,10 @@ def activity_shot_edited(*, shot: Shot, user, before: dict, extra: dict | None =
     changes.update(extra or {})
     if not changes:
         return
-    activity_record(
-        project_id=shot.project_id,
+    shot_activity(
+        shot=shot,
         kind=ActivityKind.SHOT_EDITED,
         summary=f"Edited shot {shot.label}: {', '.join(changes)}",
         actor=user,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         changes=changes,
     )

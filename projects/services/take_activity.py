@@ -14,7 +14,7 @@ from projects.models import (
     TakeKind,
     TakeState,
 )
-from projects.services.activity import activity_record
+from projects.services.activity import activity_record, shot_activity
 from projects.services.notifications import notify
 
 FAILED_STATES = (TakeState.FAILED, TakeState.REJECTED, TakeState.RESULT_LOST)
@@ -61,14 +61,12 @@ def take_decided(*, take: Take, user, approved: bool) -> None:
     take = Take.objects.select_related("shot", "requested_by").get(pk=take.pk)
     verb = "Approved" if approved else "Declined"
     after = "" if approved else "; its hold was released"
-    activity = activity_record(
-        project_id=take.project_id,
+    activity = shot_activity(
+        shot=take.shot,
         kind=ActivityKind.APPROVAL_WAITING,
         summary=f"{verb} {take_name(take, take.shot.label)} (up to ${take.estimated_cost:.2f})"
         f"{after}",
         actor=user,
-        scene_id=take.shot.scene_id,
-        shot_id=take.shot_id,
         take_id=take.pk,
     )
     if not approved:
@@ -91,13 +89,11 @@ def take_finished(take_id: int, state: str) -> None:
         kind, reason = ActivityKind.TAKE_FAILED, NotificationReason.TAKE_FAILED
         why = take.error_message or TakeState(state).label
         summary = f"{name[0].upper()}{name[1:]} failed: {why}"
-    activity = activity_record(
-        project_id=take.project_id,
+    activity = shot_activity(
+        shot=take.shot,
         kind=kind,
         summary=summary,
         actor_name="the studio",
-        scene_id=take.shot.scene_id,
-        shot_id=take.shot_id,
         take_id=take.pk,
     )
     notify(users=[take.requested_by], activity=activity, reason=reason)

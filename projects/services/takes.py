@@ -40,7 +40,7 @@ from projects.selectors.snapshots import (
     snapshot_for,
     spec_from_dict,
 )
-from projects.services.activity import activity_record
+from projects.services.activity import shot_activity
 from projects.services.decisions import approval_withdraw
 from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
 from projects.services.take_activity import take_decided, take_requested
@@ -372,13 +372,11 @@ def take_circle(*, take: Take, user) -> Shot:
     shot.circled_take = take if circling else None
     shot.save(update_fields=["circled_take", "updated_at"])
     what = "circled" if circling else "un-circled"
-    activity_record(
-        project_id=shot.project_id,
+    shot_activity(
+        shot=shot,
         kind=ActivityKind.TAKE_CIRCLED,
         summary=f"Take {take.number} of shot {shot.label} {what}",
         actor=user,
-        scene_id=shot.scene_id,
-        shot_id=shot.pk,
         take_id=take.pk,
     )
     if shot.approved_at is not None and shot.approved_take_id != shot.circled_take_id:

@@ -147,7 +147,11 @@ def output_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
         raise RenderError(f"Previz cannot render aspect ratio {aspect_ratio!r}.")
     if resolution not in SHORT_SIDES:
         raise RenderError(f"Previz cannot render resolution {resolution!r}.")
-    short = SHORT_SIDES[resolution]
+    return frame_size(aspect_ratio, SHORT_SIDES[resolution])
+
+
+def frame_size(aspect_ratio: str, short: int) -> tuple[int, int]:
+    """(width, height) of a known aspect ratio with this short side, the long side even."""
     w, h = ASPECTS[aspect_ratio]
     long = 2 * round(short * max(w, h) / min(w, h) / 2)
     return (long, short) if w >= h else (short, long)

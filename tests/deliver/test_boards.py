@@ -7,18 +7,17 @@ import subprocess
 
 import numpy
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
 from projects.deliver.boards import MediaOnlyFetcher, Panel, boards_pdf, html_to_pdf, media_url
 from projects.deliver.errors import DeliveryError
 from projects.images import clean_uploaded_image
-from projects.models import Take, TakeState
+from projects.models import Take
 from projects.selectors.boards import board_panels
 from projects.services.decisions import shot_approve
 from projects.services.shot_media import shot_set_hero_frame
-from tests.factories import SceneFactory, ShotFactory, image_bytes
+from tests.factories import SceneFactory, ShotFactory, circled_video_take, image_bytes
 
 ORANGE = (200, 120, 40)  # the hero frames
 BLUE = (30, 90, 220)  # a circled take's poster
@@ -76,22 +75,7 @@ def with_frame(shot, png_upload, colour=ORANGE, size=(64, 48)):
 
 
 def circled_take(shot, number=1, poster_colour=BLUE) -> Take:
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
-        prompt="A keeper climbs.",
-        estimated_cost=0,
-        state=TakeState.SUCCEEDED,
-    )
-    take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
-    take.poster.save("poster.png", ContentFile(image_bytes("PNG", color=poster_colour)), save=False)
-    take.save()
-    shot.circled_take = take
-    shot.save(update_fields=["circled_take"])
-    return take
+    return circled_video_take(shot, number, poster=image_bytes("PNG", color=poster_colour))
 
 
 def board(project, scene=None, **options) -> bytes:

@@ -5,14 +5,12 @@ import io
 import subprocess
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from projects.deliver.shotlist import PRINTED_COLUMNS, shot_list_csv, shot_list_pdf
-from projects.models import Take, TakeState
 from projects.selectors.boards import SHOT_LIST_HEADER, shot_list_rows
 from projects.services.decisions import shot_approve
-from tests.factories import ShotFactory, image_bytes
+from tests.factories import ShotFactory, circled_video_take
 
 DIALOGUE = "MARA (ja): 灯台に火を灯して。\nJON (fr): Déjà vu — ça va, Zoë?"
 
@@ -97,21 +95,7 @@ def test_the_shot_list_has_every_field_of_the_shot(project, scene, owner):
         camera_notes="shakes",
         notes="Keep it slow",
     )
-    take = Take.objects.create(
-        project=project,
-        shot=shot,
-        number=2,
-        model="previz",
-        provider="previz",
-        prompt="A keeper.",
-        estimated_cost=0,
-        state=TakeState.SUCCEEDED,
-    )
-    take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
-    take.poster.save("poster.png", ContentFile(image_bytes("PNG")), save=False)
-    take.save()
-    shot.circled_take = take
-    shot.save(update_fields=["circled_take"])
+    circled_video_take(shot, 2)
     shot_approve(shot=shot, user=owner, note="Final")
 
     header, [row] = shot_list_rows(project)

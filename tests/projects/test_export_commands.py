@@ -26,6 +26,15 @@ def demo(db):
     return project
 
 
+def export(project, fmt: str, out, *more: str) -> str:
+    """Run the command as a script would; what it printed."""
+    stdout = io.StringIO()
+    call_command(
+        "export_project", str(project.pk), "--format", fmt, "--out", str(out), *more, stdout=stdout
+    )
+    return stdout.getvalue()
+
+
 @pytest.mark.parametrize(
     "fmt, start",
     [
@@ -40,40 +49,21 @@ def demo(db):
 )
 def test_the_demo_project_exports_in_every_format(demo, tmp_path, fmt, start):
     out = tmp_path / f"demo.{fmt}"
-    stdout = io.StringIO()
-    call_command("export_project", str(demo.pk), "--format", fmt, "--out", str(out), stdout=stdout)
+    said = export(demo, fmt, out)
     assert out.read_bytes().startswith(start)
-    assert f"Wrote {out}" in stdout.getvalue()
+    assert f"Wrote {out}" in said
 
 
 def test_a_scene_alone_holds_only_its_shots(demo, tmp_path):
     out = tmp_path / "scene2.otio"
-    call_command(
-        "export_project",
-        str(demo.pk),
-        "--format",
-        "otio",
-        "--out",
-        str(out),
-        "--scene",
-        "2",
-        stdout=io.StringIO(),
-    )
+    export(demo, "otio", out, "--scene", "2")
     clips = json.loads(out.read_text())["tracks"]["children"][0]["children"]
     assert clips and all(clip["name"].startswith("2") for clip in clips)
 
 
 def test_the_package_holds_every_hero_frame_of_the_demo(demo, tmp_path):
     out = tmp_path / "package.zip"
-    call_command(
-        "export_project",
-        str(demo.pk),
-        "--format",
-        "package",
-        "--out",
-        str(out),
-        stdout=io.StringIO(),
-    )
+    export(demo, "package", out)
     names = zipfile.ZipFile(out).namelist()
     media = [name for name in names if name.startswith("media/")]
     assert len(media) == demo.shots.count()  # the demo's shots all have hero frames
