@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import import_module
 
@@ -28,6 +31,28 @@ from studio.models import UNREADABLE_KEYS, ProviderAccount
 logger = logging.getLogger(__name__)
 # Options that are ProviderConfig's own fields; any other option goes to ProviderConfig.options.
 CONFIG_FIELDS = ("base_url", "timeout", "max_concurrent", "download_hosts", "simulator_origin")
+
+
+# Set inside accounts_read_once(): every provider account, read in one query.
+_accounts: ContextVar[dict[str, ProviderAccount] | None] = ContextVar("accounts", default=None)
+
+
+@contextmanager
+def accounts_read_once() -> Iterator[None]:
+    """Within the block, provider accounts come from one query instead of one per look-up: a
+    page that asks about every model (compare, recommendations) reads them all at once."""
+    token = _accounts.set({account.slug: account for account in ProviderAccount.objects.all()})
+    try:
+        yield
+    finally:
+        _accounts.reset(token)
+
+
+def _account(slug: str) -> ProviderAccount | None:
+    read = _accounts.get()
+    if read is not None:
+        return read.get(slug)
+    return ProviderAccount.objects.filter(slug=slug).first()
 
 
 class ProviderUnavailable(Exception):
@@ -100,13 +125,13 @@ def simulator_options(slug: str, options: dict) -> dict:
 def provider_by_slug(slug: str) -> VideoProvider:
     if slug not in settings.VIDEO_PROVIDERS:
         raise ProviderUnavailable(f"No provider called “{slug}” is set up in this studio.")
-    account = ProviderAccount.objects.filter(slug=slug).first()
+    account = _account(slug)
     return _build(slug, account.updated_at.isoformat() if account else "")
 
 
 @lru_cache(maxsize=64)
 def _build(slug: str, account_version: str) -> VideoProvider:
-    account = ProviderAccount.objects.filter(slug=slug).first() if account_version else None
+    account = _account(slug) if account_version else None
     provider = provider_class(slug)(provider_config(slug, account))
     for path in settings.VIDEO_PROVIDER_WRAPPERS:
         provider = _import(path, "VIDEO_PROVIDER_WRAPPERS")(provider)
@@ -200,7 +225,7 @@ def can_look_up(slug: str) -> bool:
 def unreadable_keys_reason(slug: str) -> str:
     """Why a provider has no keys when keys are stored but cannot be decrypted: a wrong
     STUDIO_ENCRYPTION_KEY must not look like "no key entered"."""
-    account = ProviderAccount.objects.filter(slug=slug).first()
+    account = _account(slug)
     return f"{UNREADABLE_KEYS}." if account and account.keys_unreadable else ""
 
 

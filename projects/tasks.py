@@ -1,4 +1,7 @@
-"""Celery tasks: each takes an id, does one step through a service, and is safe to run twice."""
+"""Celery tasks: each takes an id, does one step through a service, and is safe to run twice.
+
+A take step first marks its message picked up (services.work.picked_up), so the sweeper sends
+no second copy while it runs, and sends one again if this worker dies (docs/decisions/011)."""
 
 import logging
 
@@ -12,27 +15,32 @@ from projects.pipeline.follow import take_follow
 from projects.pipeline.submit import take_submit
 from projects.pipeline.sweeper import sweep
 from projects.selectors.books import books_out_of_balance
+from projects.services import work
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="projects.submit_take", acks_late=True, ignore_result=True)
 def submit_take(take_id: int) -> None:
+    work.picked_up(work.SUBMIT, take_id)
     take_submit(take_id)
 
 
 @shared_task(name="projects.follow_take", acks_late=True, ignore_result=True)
 def follow_take(take_id: int) -> None:
+    work.picked_up(work.FOLLOW, take_id)
     take_follow(take_id)
 
 
 @shared_task(name="projects.download_take", acks_late=True, ignore_result=True)
 def download_take(take_id: int) -> None:
+    work.picked_up(work.DOWNLOAD, take_id)
     take_download(take_id)
 
 
 @shared_task(name="projects.check_take", acks_late=True, ignore_result=True)
 def check_take(take_id: int) -> None:
+    work.picked_up(work.CHECK, take_id)
     take_check(take_id)
 
 

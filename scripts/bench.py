@@ -1,4 +1,5 @@
-"""Render times next to the ffmpeg command line doing the same work (`make bench`).
+"""`make bench`: the studio's speed and memory figures, each against a baseline measured side
+by side in the same run, one line per figure at the end: `name: value (goal ...)`.
 
 previz: an 8 s 1280x720 clip (dolly in + pan right) from a generated 1920x1080 still, rendered
 by providers.previz and by imageio-ffmpeg's ffmpeg (zoompan with the same easing expressions).
@@ -7,12 +8,15 @@ animatic: a 20-shot scene (14 generated takes with sound at mixed sizes and rate
 2 title cards) rendered by projects.deliver.animatic at 720p with burn-in, and by ffmpeg
 conforming each segment (fps, scale, pad, trim or hold, push in, drawtext, 48 kHz stereo) to
 its own MP4, then joining them with the concat demuxer (stream copy, faststart).
-
 Both sides use libx264 at the same preset and crf, three times each; medians are printed.
-Each run is a child process so its peak RSS is its own (os.wait4). Nothing is asserted: this
-is a report.
+Each run is a child process so its peak RSS is its own (os.wait4).
 
-    python -m scripts.bench [--runs 3] [--only previz|animatic]
+board, pages, requests, pipeline: scripts/bench_board.py, bench_pages.py, bench_requests.py and
+bench_pipeline.py (each says what it measures; PostgreSQL and Redis on 127.0.0.1 for the last
+three, in throwaway databases and queues). BENCH_TAKES sets the pipeline's takes (300).
+Nothing is asserted: this is a report.
+
+    python -m scripts.bench [--runs 3] [--only previz|animatic|board|pages|requests|pipeline]
 """
 
 from __future__ import annotations
@@ -147,7 +151,7 @@ def run_child_rusage(command: list[str]) -> tuple[float, int, str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", choices=("previz", "animatic"))
+    parser.add_argument("--only", choices=PARTS)
     parser.add_argument(
         "--child", nargs=3, metavar=("STEP", "STILL", "OUTPUT"), help=argparse.SUPPRESS
     )
@@ -169,12 +173,34 @@ def main(argv: list[str] | None = None) -> None:
         else:
             render_once(still, output)
         return
-    if args.only in (None, "previz"):
-        previz_bench(args.runs)
-    if args.only in (None, "animatic"):
+    found: list[tuple[str, str, str]] = []
+    for part in PARTS:
+        if args.only in (None, part):
+            found += part_figures(part, args)
+            sys.stdout.flush()
+    print("\nfigures:")
+    for name, value, goal in found:
+        print(f"{name}: {value} (goal {goal})")
+
+
+PARTS = ("previz", "animatic", "board", "pages", "requests", "pipeline")
+
+
+def part_figures(part: str, args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """One part's figures, also printed as soon as they are known."""
+    import importlib
+
+    if part == "animatic":
         from scripts.bench_animatic import animatic_bench
 
-        animatic_bench(args.runs)
+        ratio = animatic_bench(args.runs)
+        figures = [("animatic_vs_ffmpeg", f"{ratio:.2f}×", "≤ 1.5×")]
+    else:
+        module = importlib.import_module(f"scripts.bench_{part}")
+        figures = module.figures(argparse.Namespace(runs=None if part == "board" else args.runs))
+    for name, value, goal in figures:
+        print(f"{name}: {value} (goal {goal})")
+    return figures
 
 
 # This parent imports nothing heavy: on Linux a child's peak RSS starts from its parent's RSS
@@ -183,7 +209,8 @@ def child(step: str, still: str, output: str = "-") -> list[str]:
     return [sys.executable, "-m", "scripts.bench", "--child", step, still, output]
 
 
-def previz_bench(runs: int) -> None:
+def previz_bench(runs: int, *, print_figure: bool = True) -> float:
+    """Print the previz comparison; return previz_vs_ffmpeg, the ratio of the median times."""
     frames = SECONDS * FPS
     with tempfile.TemporaryDirectory(prefix="previz-bench-") as work:
         still = os.path.join(work, "still.png")
@@ -214,8 +241,11 @@ def previz_bench(runs: int) -> None:
         seconds=SECONDS,
         frames=frames,
     )
-    print(f"  ratio previz/ffmpeg: {previz_s / ffmpeg_s:.2f}")
     print("  (previz: the render call, timed inside its process; ffmpeg: the whole command)")
+    ratio = previz_s / ffmpeg_s
+    if print_figure:
+        print(f"previz_vs_ffmpeg: {ratio:.2f}× (goal ≤ 0.85×)")
+    return ratio
 
 
 def report(rows, checks: dict, *, seconds: float, frames: int) -> None:

@@ -257,7 +257,8 @@ def animatic_ffmpeg_commands(work: str, output: str) -> list[list[str]]:
     return commands
 
 
-def animatic_bench(runs: int) -> None:
+def animatic_bench(runs: int) -> float:
+    """Print the animatic comparison; return animatic_vs_ffmpeg, the ratio of the medians."""
     seconds = sum(s for s, *_ in BENCH_TAKES) + sum(s for s, _ in BENCH_STILLS)
     seconds += sum(BENCH_TITLES)
     with tempfile.TemporaryDirectory(prefix="animatic-bench-") as work:
@@ -297,3 +298,4 @@ def animatic_bench(runs: int) -> None:
         f"  (animatic: the render call, timed inside its process; ffmpeg: {len(ORDER)} segment "
         "commands and the concat, one after another; its RSS is the largest of them)"
     )
+    return ours_s / ffmpeg_s

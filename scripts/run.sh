@@ -20,9 +20,19 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-$BIN/celery -A studio worker --beat --loglevel=INFO --concurrency=2 -Q celery,render \
-  --hostname="local@%h" >var/worker.log 2>&1 &
-pids+=($!)
+# A pool per kind of work, as docker-compose.yml runs them (studio/settings.py QUEUES): status
+# reads and sends never wait behind downloads, nor anything behind a render. Beat rides along
+# with the first.
+worker() {  # worker NAME QUEUES CONCURRENCY [EXTRA...]
+  local name=$1 queues=$2 concurrency=$3; shift 3
+  $BIN/celery -A studio worker -Q "$queues" --concurrency="$concurrency" --loglevel=INFO \
+    --hostname="$name@%h" "$@" >>var/worker.log 2>&1 &
+  pids+=($!)
+}
+: >var/worker.log
+worker calls submit,follow,housekeeping 4 --beat
+worker bytes download 2
+worker render render 1
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from studio import storage_env as _storage_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STUDIO_VAR_DIR", BASE_DIR / "var"))
 
@@ -158,6 +160,16 @@ STORAGES = {
 # Media is private: there is no public MEDIA_URL route; views check membership then stream.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# Media in S3-compatible object storage (studio/storage.py) with MEDIA_STORAGE=s3 or a bucket
+# named; local disk under MEDIA_ROOT otherwise (one machine, or a shared mount). Views still check
+# membership first, then redirect to a short-lived signed link. Keys: boto3 reads them from the
+# environment (or an instance role), never from settings.
+MEDIA_STORAGE = _storage_env.media_storage(os.environ)
+MEDIA_LINK_ORIGINS: list[str] = []  # where signed links point, allowed by the CSP below
+if MEDIA_STORAGE == _storage_env.S3:
+    _s3 = _storage_env.s3_options(os.environ)
+    STORAGES["default"] = {"BACKEND": "studio.storage.MediaStorage", "OPTIONS": _s3}
+    MEDIA_LINK_ORIGINS = _storage_env.link_origins(_s3)
 # The previz renderer's own scratch space (job folders it renders in), not media: takes' videos
 # are copied from here into storage. Shared by the workers that submit, render and fetch.
 PREVIZ_JOBS_DIR = Path(os.environ.get("PREVIZ_JOBS_DIR", VAR_DIR / "previz-jobs"))
@@ -189,8 +201,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_LINK_ORIGINS],
+        "media-src": ["'self'", "blob:", *MEDIA_LINK_ORIGINS],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -251,13 +263,27 @@ CELERY_BEAT_SCHEDULE = {
     # Daily-digest e-mails: each person at most once a day (pipeline/emails.py).
     "email-digests": {"task": "projects.email_digests", "schedule": 60 * 60.0},
 }
-# CPU-heavy previz renders get their own queue so they never hold up submits and polls.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
-RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE", "render")
+# Queues by kind of work, each with a worker pool of its own (docker-compose.yml, scripts/run.sh):
+# a 2 s download never takes the slot a 0.1 s status read needs, CPU-heavy renders never hold up
+# submits, and beat's sweep never waits behind the work it wakes. STUDIO_QUEUE_PREFIX keeps
+# several studios (or test runs) on one Redis apart.
+QUEUE_PREFIX = os.environ.get("STUDIO_QUEUE_PREFIX", "")
+QUEUES = {
+    kind: QUEUE_PREFIX + kind for kind in ("submit", "follow", "download", "render", "housekeeping")
+}
+CELERY_TASK_DEFAULT_QUEUE = QUEUES["housekeeping"]  # sweeps, e-mails, heartbeats, the books
+RENDER_QUEUE = QUEUES["render"]
 # A deliverable no worker holds this long after it was asked for (or since it was last sent)
 # is sent again by the sweeper: a lost message or a dead worker never leaves it queued forever.
 DELIVERABLE_RESEND_SECONDS = int(os.environ.get("DELIVERABLE_RESEND_SECONDS", 300))
 CELERY_TASK_ROUTES = {
+    "projects.submit_take": {"queue": QUEUES["submit"]},
+    # Status reads: a follow, and a lookup by key after an unclear send.
+    "projects.follow_take": {"queue": QUEUES["follow"]},
+    "projects.check_take": {"queue": QUEUES["follow"]},
+    # Moving bytes: a take's video into media, an editor package's files into its zip.
+    "projects.download_take": {"queue": QUEUES["download"]},
+    "projects.pack_editor_package": {"queue": QUEUES["download"]},
     "providers.previz.render": {"queue": RENDER_QUEUE},
     "projects.render_animatic": {"queue": RENDER_QUEUE},
 }
@@ -350,6 +376,9 @@ STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
 # (the test settings add their fault injector here).
 VIDEO_PROVIDER_WRAPPERS: list[str] = []
 TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
+# A take's message still not picked up after this long is taken as lost (a broker restart, a
+# killed worker's prefetch) and sent again; far above any queue wait (docs/decisions/011).
+TAKE_MESSAGE_LOST_SECONDS = int(os.environ.get("TAKE_MESSAGE_LOST_SECONDS", 600))
 # A claim older than this with no answer means the worker died mid-submit: needs a check.
 TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))
 TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024))

@@ -12,8 +12,7 @@ os.environ.setdefault("DEBUG", "0")
 _queue_owner = os.environ.get("PYTEST_XDIST_WORKER", "main")
 if os.environ.get("STUDIO_TEST_QUEUES_FOR") != _queue_owner:
     os.environ["STUDIO_TEST_QUEUES_FOR"] = _queue_owner
-    os.environ["CELERY_DEFAULT_QUEUE"] = f"test-{os.getpid()}"
-    os.environ["CELERY_RENDER_QUEUE"] = f"test-{os.getpid()}-render"
+    os.environ["STUDIO_QUEUE_PREFIX"] = f"test-{os.getpid()}-"
 
 from .settings import *  # noqa: E402, F403
 

@@ -17,6 +17,7 @@ class Control:
     disabled: bool  # its own attribute or a disabled <fieldset> around it
     checked: bool
     text: str = ""  # a button's or a textarea's text
+    unseen: bool = False  # its own `hidden` attribute or a hidden element around it (until JS)
 
     @property
     def hidden(self) -> bool:
@@ -31,7 +32,7 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.within = within  # only controls inside the element with this id
         self.inside_from: int | None = None if within else 0  # stack depth where it starts
-        self.stack: list[tuple[str, bool]] = []  # (tag, a disabled fieldset)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, a disabled fieldset, hidden)
         self.controls: list[Control] = []
         self.open: Control | None = None  # a button or textarea collecting its text
         self.select: Control | None = None
@@ -45,9 +46,10 @@ class _Parser(HTMLParser):
                 self.select.value = attrs.get("value", "") or ""
                 self.select.checked = "selected" in attrs
             return
-        by_fieldset = any(disabling for _, disabling in self.stack)
+        by_fieldset = any(disabling for _, disabling, _ in self.stack)
+        unseen = "hidden" in attrs or any(hidden for _, _, hidden in self.stack)
         if tag not in VOID:
-            self.stack.append((tag, tag == "fieldset" and "disabled" in attrs))
+            self.stack.append((tag, tag == "fieldset" and "disabled" in attrs, "hidden" in attrs))
         if self.inside_from is None or tag not in CONTROLS:
             return
         control = Control(
@@ -57,6 +59,7 @@ class _Parser(HTMLParser):
             value=attrs.get("value", "") or "",
             disabled="disabled" in attrs or by_fieldset,
             checked="checked" in attrs,
+            unseen=unseen,
         )
         self.controls.append(control)
         if tag in ("button", "textarea"):
@@ -75,7 +78,7 @@ class _Parser(HTMLParser):
             self.open = None
         if tag == "select":
             self.select = None
-        if tag in VOID or all(open_tag != tag for open_tag, _ in self.stack):
+        if tag in VOID or all(open_tag != tag for open_tag, _, _ in self.stack):
             return
         while self.stack and self.stack.pop()[0] != tag:
             pass
@@ -92,7 +95,7 @@ def controls(html: str, within: str | None = None) -> list[Control]:
 
 def enabled_controls(html: str, within: str | None = None) -> list[Control]:
     """What a person could type into or press: not hidden, not disabled."""
-    return [c for c in controls(html, within) if not c.hidden and not c.disabled]
+    return [c for c in controls(html, within) if not (c.hidden or c.unseen or c.disabled)]
 
 
 def form_data(html: str, form_id: str) -> dict[str, str]:

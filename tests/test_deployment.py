@@ -24,6 +24,24 @@ def test_compose_runs_the_five_services_and_the_migration():
     assert "noeviction" in services["redis"]["command"]
 
 
+def _queues_of(command: list[str]) -> set[str]:
+    return set(command[command.index("-Q") + 1].split(",")) if "-Q" in command else set()
+
+
+def test_every_queue_has_a_worker_pool_in_compose_and_in_make_run():
+    from django.conf import settings
+
+    kinds = set(settings.QUEUES)  # production names the queues by their kind, unprefixed
+    pools = [_queues_of(s.get("command", [])) for s in compose()["services"].values()]
+    assert set().union(*pools) == kinds
+    assert all(len(pool) < len(kinds) for pool in pools if pool), "one pool per kind of work"
+    run = (ROOT / "scripts" / "run.sh").read_text()
+    local = set()
+    for line in re.findall(r"^worker \S+ (\S+) \d+", run, flags=re.MULTILINE):
+        local |= set(line.split(","))
+    assert local == kinds
+
+
 def test_every_variable_compose_passes_is_read_by_settings():
     settings_source = (ROOT / "studio" / "settings.py").read_text()
     env = compose()["services"]["web"]["environment"]

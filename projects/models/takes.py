@@ -99,6 +99,10 @@ class Take(models.Model):
     poll_errors = models.PositiveSmallIntegerField(default=0)
     # Waiting lives here, not in the broker: the sweeper wakes what is due.
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the message now waiting in the broker for this take was sent; NULL once a worker
+    # picked it up (or none was sent). The sweeper sends no second copy while one waits,
+    # unless it has waited so long it must be lost (docs/decisions/011).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     # One fetch of the result at a time, on any machine: a download claims the take until this
     # moment (a conditional UPDATE) and clears it when done; a dead worker's claim runs out.
     download_claimed_until = models.DateTimeField(null=True, blank=True)

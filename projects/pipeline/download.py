@@ -58,6 +58,11 @@ def take_download(take_id: int) -> None:
         take = Take.objects.get(pk=take_id)
         if take.state == TakeState.DOWNLOADING:
             _fetch(take)
+    except Exception:
+        # A crash, not a provider's answer: woken again after the short lease, not the claim.
+        retry = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+        Take.objects.filter(pk=take_id, download_claimed_until=claim).update(next_poll_at=retry)
+        raise
     finally:
         # Only our own claim: one that ran out and was taken over belongs to the other copy.
         Take.objects.filter(pk=take_id, download_claimed_until=claim).update(
@@ -67,12 +72,15 @@ def take_download(take_id: int) -> None:
 
 def _claim(take_id: int) -> datetime | None:
     """Claim the take's fetch for DOWNLOAD_CLAIM_SECONDS in one conditional UPDATE; the claim's
-    end is its token. None when the take is not being saved or someone else holds it."""
+    end is its token. None when the take is not being saved or someone else holds it.
+
+    The sweeper's next wake-up moves to the claim's end too: a long fetch is not sent again
+    while it runs, and a dead worker's is sent again when its claim runs out."""
     now = timezone.now()
     until = now + timedelta(seconds=DOWNLOAD_CLAIM_SECONDS)
     free = Q(download_claimed_until__isnull=True) | Q(download_claimed_until__lte=now)
     claimed = Take.objects.filter(free, pk=take_id, state=TakeState.DOWNLOADING).update(
-        download_claimed_until=until
+        download_claimed_until=until, next_poll_at=until
     )
     return until if claimed else None
 

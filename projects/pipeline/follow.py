@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from projects.models import Take, TakeEvent, TakeState, cancels
+from projects.pipeline.requests import calls_back
 from projects.pipeline.submit import error_fields
 from projects.registry import (
     cancel_policy,
@@ -33,6 +34,9 @@ from providers.core.http import backoff
 log = logging.getLogger(__name__)
 
 MAX_POLL_ERRORS = 10
+# A job whose provider calls back is polled this seldom, as a backstop for a lost callback:
+# the callback's nudge (webhooks.follow_now) is what makes it prompt.
+CALLBACK_BACKSTOP_SECONDS = 30.0
 
 
 FINAL_FROM_PROVIDER = {
@@ -133,9 +137,12 @@ def _apply_progress(take: Take, progress: Progress) -> None:
             **common,
         )
     else:
+        wait = max(0.5, progress.poll_after)
+        if calls_back(take.provider):
+            wait = max(wait, CALLBACK_BACKSTOP_SECONDS)
         Take.objects.filter(pk=take.pk, state=TakeState.RUNNING).update(
             progress=progress.percent if progress.percent is not None else F("progress"),
-            next_poll_at=now + timedelta(seconds=max(0.5, progress.poll_after)),
+            next_poll_at=now + timedelta(seconds=wait),
             updated_at=now,
             **common,
         )

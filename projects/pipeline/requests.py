@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from projects.models import Take
@@ -15,6 +16,10 @@ from projects.registry import webhook_url
 from projects.selectors.continuations import is_draft, is_final_from_draft
 from projects.selectors.snapshots import spec_from_dict
 from providers.core.base import Continuation, GenerationRequest, InputImage
+
+# Providers that read the callback address from each request (options["callback_url"]); the
+# others with callbacks take it from their config (VIDEO_PROVIDERS' "WEBHOOKS").
+CALLBACK_PER_REQUEST = ("kling",)
 
 
 @contextmanager
@@ -81,3 +86,12 @@ def request_options(take: Take) -> dict:
     if callback:
         options["callback_url"] = callback
     return options
+
+
+def calls_back(provider: str) -> bool:
+    """Whether this provider's jobs are sent with our callback address, so it tells us when
+    they change (polling is then only the backstop)."""
+    takes_one = provider in CALLBACK_PER_REQUEST or bool(
+        settings.VIDEO_PROVIDERS.get(provider, {}).get("WEBHOOKS")
+    )
+    return takes_one and bool(webhook_url(provider))

@@ -12,44 +12,32 @@ from django.utils import timezone
 
 from projects.models import Deliverable, DeliverableState, Take, TakeState
 from projects.pipeline.submit import first_lookup_at
-from projects.registry import (
-    can_look_up,
-)
+from projects.registry import ProviderUnavailable, can_look_up, concurrency_limit
+from projects.services import work
 from projects.services.take_states import move
-from projects.services.work import (
-    enqueue_check,
-    enqueue_deliverable,
-    enqueue_download,
-    enqueue_follow,
-    enqueue_submit,
-)
+from projects.services.work import enqueue_deliverable
 
 
 # --- waking what is due ---------------------------------------------------------------------
 def sweep() -> dict[str, int]:
     """Wake every take that is due and park the ones the studio lost track of.
 
-    Run by beat every few seconds. Each due row is leased by pushing its next_poll_at forward
-    in the same UPDATE that selects it, so overlapping sweeps do not enqueue it twice; a lost
-    message is picked up again when the lease runs out.
+    Run by beat every few seconds. A due take gets a message only if none is waiting for it
+    (dispatched_at empty), or the one sent has waited so long it must be lost; the worker that
+    picks a message up clears the stamp and leases the take for TAKE_TASK_LEASE_SECONDS, so a
+    worker that dies mid-step is caught by the lease, a queue that is merely long by nothing
+    (docs/decisions/011). Rows are stamped in the same transaction that selects them, so
+    overlapping sweeps do not send one twice.
     """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
-    due = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
-    counts = {}
-    for state, enqueue in (
-        (TakeState.QUEUED, enqueue_submit),
-        (TakeState.RUNNING, enqueue_follow),
-        (TakeState.DOWNLOADING, enqueue_download),
+    due = (Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)) & work.no_message_waiting(now)
+    counts = {TakeState.QUEUED.value: _send_queued(due, now, lease)}
+    for state, step in (
+        (TakeState.RUNNING, work.FOLLOW),
+        (TakeState.DOWNLOADING, work.DOWNLOAD),
     ):
-        with transaction.atomic():
-            # SKIP LOCKED on PostgreSQL lets overlapping sweeps split the rows between them.
-            rows = Take.objects.select_for_update(skip_locked=True).filter(due, state=state)
-            ids = list(rows.values_list("pk", flat=True)[:500])
-            Take.objects.filter(pk__in=ids).update(next_poll_at=lease)
-            for pk in ids:
-                enqueue(pk)
-        counts[state.value] = len(ids)
+        counts[state.value] = _send_due(Q(state=state) & due, step, now, lease)
     counts["lookups"] = _wake_lookups(now, lease)
     counts["deliverables"] = _wake_deliverables(now)
     stale = now - timedelta(seconds=settings.TAKE_SUBMIT_TIMEOUT_SECONDS)
@@ -75,18 +63,56 @@ def sweep() -> dict[str, int]:
     return counts
 
 
-def _wake_lookups(now, lease) -> int:
-    """Enqueue the due lookups of takes whose send had an unclear outcome."""
+def _send_queued(due: Q, now, lease) -> int:
+    """Send due submits, per provider no more than it has free slots: a take that would only
+    find its provider full costs no message (take_submit still checks, under a lock)."""
+    rows = Q(state=TakeState.QUEUED) & due
+    sent = 0
+    for provider in set(Take.objects.filter(rows).values_list("provider", flat=True)):
+        free = _free_slots(provider, now)
+        if free != 0:
+            sent += _send_due(rows & Q(provider=provider), work.SUBMIT, now, lease, free)
+    return sent
+
+
+def _free_slots(provider: str, now) -> int | None:
+    """Slots the provider account has for more takes, counting the submits already on their
+    way; None when it sets no limit (or cannot be built: take_submit then says why)."""
+    try:
+        limit = concurrency_limit(provider)
+    except ProviderUnavailable:
+        return None
+    if not limit:
+        return None
+    mine = Take.objects.filter(provider=provider)
+    in_flight = mine.filter(state__in=(TakeState.SUBMITTING, TakeState.RUNNING)).count()
+    on_the_way = mine.filter(state=TakeState.QUEUED).exclude(work.no_message_waiting(now)).count()
+    return max(0, limit - in_flight - on_the_way)
+
+
+def _send_due(rows: Q, step: str, now, lease, most: int | None = None) -> int:
     with transaction.atomic():
-        # Only takes given a lookup time: the others wait for a person (next_poll_at is NULL).
-        rows = Take.objects.select_for_update(skip_locked=True).filter(
-            state=TakeState.NEEDS_CHECK, remote_id="", next_poll_at__lte=now
+        # SKIP LOCKED on PostgreSQL lets overlapping sweeps split the rows between them.
+        found = Take.objects.select_for_update(skip_locked=True).filter(rows)
+        ids = list(
+            found.order_by("next_poll_at", "pk").values_list("pk", flat=True)[
+                : min(most or 500, 500)
+            ]
         )
-        ids = list(rows.values_list("pk", flat=True)[:500])
-        Take.objects.filter(pk__in=ids).update(next_poll_at=lease)
-        for pk in ids:
-            enqueue_check(pk)
+        # The stamp is what keeps a waiting row from being sent again; next_poll_at is pushed
+        # on as well so the row stops looking due, and the pick-up renews it.
+        Take.objects.filter(pk__in=ids).update(dispatched_at=now, next_poll_at=lease)
+        work.send_stamped(step, ids)
     return len(ids)
+
+
+def _wake_lookups(now, lease) -> int:
+    """Send the due lookups of takes whose send had an unclear outcome."""
+    # Only takes given a lookup time: the others wait for a person (next_poll_at is NULL).
+    rows = Q(
+        state=TakeState.NEEDS_CHECK, remote_id="", next_poll_at__lte=now
+    ) & work.no_message_waiting(now)
+    return _send_due(rows, work.CHECK, now, lease)
 
 
 def _wake_deliverables(now) -> int:

@@ -12,11 +12,12 @@ import json
 import re
 from itertools import accumulate
 
+from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Take, TakeState
 from projects.registry import provider_by_slug
-from projects.services.work import enqueue_follow
+from projects.services import work
 from studio.models import ProviderAccount
 
 ID_FIELDS = ("task_id", "id", "request_id", "external_task_id", "name")
@@ -83,11 +84,20 @@ def webhook_received(*, provider: str, body: bytes) -> int:
 
 
 def follow_now(*, provider: str, remote_ids: set[str]) -> int:
-    """A webhook said these jobs changed: poll them now instead of at their next turn."""
+    """A webhook said these jobs changed: poll them now instead of at their next turn. A take
+    whose message already waits in the queue gets no second one: that message polls it when a
+    worker picks it up (docs/decisions/011). Returns how many takes were nudged."""
     if not remote_ids:
         return 0
-    due = Take.objects.filter(provider=provider, state=TakeState.RUNNING, remote_id__in=remote_ids)
-    count = due.update(next_poll_at=timezone.now())
-    for pk in due.values_list("pk", flat=True):
-        enqueue_follow(pk)
+    now = timezone.now()
+    running = Take.objects.filter(
+        provider=provider, state=TakeState.RUNNING, remote_id__in=remote_ids
+    )
+    with transaction.atomic():
+        # SKIP LOCKED: a row the sweeper holds is being sent by the sweeper.
+        free = running.filter(work.no_message_waiting(now)).select_for_update(skip_locked=True)
+        ids = list(free.values_list("pk", flat=True))
+        count = running.update(next_poll_at=now)
+        Take.objects.filter(pk__in=ids).update(dispatched_at=now)
+        work.send_stamped(work.FOLLOW, ids)
     return count

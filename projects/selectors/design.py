@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from projects.models import Shot, TeamPreset
-from projects.registry import model_runnable
+from projects.registry import accounts_read_once, model_runnable
 from projects.selectors.money import rate_cards
 from projects.selectors.shot_spec import shot_spec
 from providers.capabilities import CAPABILITIES
@@ -126,6 +126,14 @@ def shot_compare(shot: Shot) -> list[Preview]:
     spec = shot_spec(shot)
     not_sent: dict = {}
     return [preview_for(spec, slug, not_sent=not_sent) for slug, _ in catalog.VIDEO_MODELS]
+
+
+def models_compared(shot: Shot) -> tuple[list[Preview], list[Recommendation]]:
+    """The compare page: the shot on every model, and the recommendations. Each model asks
+    about its provider's account (keys, platform): read all of them in one query, not one per
+    model."""
+    with accounts_read_once():
+        return shot_compare(shot), shot_recommendations(shot)
 
 
 def shot_recommendations(shot: Shot, *, limit: int = 5) -> list[Recommendation]:

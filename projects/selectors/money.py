@@ -27,8 +27,13 @@ WARN_AT = Decimal("0.8")
 LEDGER_PLACES = Decimal("0.0001")
 
 
-def rate_cards() -> list[Rate]:
+def rate_cards(*models: str) -> list[Rate]:
+    """The rate cards in force today; only those of `models` when named (a quote for one model
+    reads its own few cards, not the whole table: a take request does this every time)."""
     today = timezone.localdate()
+    cards = RateCard.objects.filter(effective__lte=today)
+    if models:
+        cards = cards.filter(model__in=models)
     return [
         Rate(
             card.model,
@@ -40,19 +45,19 @@ def rate_cards() -> list[Rate]:
             card.effective,
             card.source,
         )
-        for card in RateCard.objects.filter(effective__lte=today)
+        for card in cards
     ]
 
 
 def take_quote(model: str, spec: ShotSpec) -> Quote:
     """Raises providers.prices.Unpriced with a message when no rate card matches."""
-    return quote(model, spec, rate_cards())
+    return quote(model, spec, rate_cards(model))
 
 
 def frame_quote(model: str, resolution: str) -> Quote:
     """The price of one hero-frame candidate on still model `model` at its `resolution` word,
     from the rate cards; providers.prices.Unpriced (with a message) when none matches."""
-    return quote_still(model, resolution, rate_cards())
+    return quote_still(model, resolution, rate_cards(model))
 
 
 def provider_cap(provider: str) -> Decimal | None:

@@ -6,14 +6,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
 
 from projects.models import Shot, Take
 from projects.selectors.design import preview_for
 from projects.selectors.money import take_quote
 from projects.selectors.shot_spec import shot_spec
+from providers.capabilities import CAPABILITIES
+from providers.core.base import VideoProvider
 from providers.core.prices import Unpriced
 from providers.core.spec import Beat, CameraMove, DialogueLine, ShotSpec
 
@@ -29,6 +33,15 @@ def _sha256(name: str) -> str:
 file_sha256 = _sha256  # what a take records of each input image (selectors.frames too)
 
 
+@lru_cache(maxsize=4096)
+def stored_image_sha256(name: str) -> str:
+    """The digest of an uploaded image, read once per process: stored names are made by the
+    server (models.media_path, a fresh uuid per upload) and never written twice, so a name
+    always holds the same bytes. Without this every Generate re-reads every input image, which
+    on object storage is a download per image per request."""
+    return _sha256(name)
+
+
 def estimate_cost(model: str, spec: ShotSpec) -> Decimal:
     """The worst-case price, or ValidationError saying there is no rate for it."""
     try:
@@ -37,14 +50,23 @@ def estimate_cost(model: str, spec: ShotSpec) -> Decimal:
         raise ValidationError(str(error)) from None
 
 
-def request_snapshot(shot: Shot) -> dict:
-    """Everything a take needs to be sent and audited, or ValidationError with field messages."""
-    return snapshot_for(shot, shot_spec(shot), shot.target_model)
+def request_snapshot(shot: Shot, *, provider: VideoProvider | None = None) -> dict:
+    """Everything a take needs to be sent and audited, or ValidationError with field messages.
+    `provider`: the one the caller already built for the shot's model (saves reading its
+    account again)."""
+    prefetch_related_objects([shot], "references")  # read once, for the spec and the images
+    return snapshot_for(shot, shot_spec(shot), shot.target_model, provider=provider)
 
 
-def snapshot_for(shot: Shot, spec: ShotSpec, model: str) -> dict:
+def snapshot_for(
+    shot: Shot, spec: ShotSpec, model: str, *, provider: VideoProvider | None = None
+) -> dict:
     """The request for `spec` on `model`, with the shot's images where the model takes them."""
-    preview = preview_for(spec, model)
+    not_sent = None
+    if provider is not None and model in CAPABILITIES:
+        # What the preview would read the provider account for: the caller has it built.
+        not_sent = {CAPABILITIES[model].provider: getattr(provider, "params_not_sent", {})}
+    preview = preview_for(spec, model, not_sent=not_sent)
     if preview.problems:
         raise ValidationError(preview.problems)
     if preview.compiled is None:
@@ -58,7 +80,7 @@ def snapshot_for(shot: Shot, spec: ShotSpec, model: str) -> dict:
         for reference in list(shot.references.all())[: preview.capabilities.max_references]:
             images.append({"role": "reference", "name": reference.image.name})
     for image in images:
-        image["sha256"] = _sha256(image["name"])
+        image["sha256"] = stored_image_sha256(image["name"])
     return {
         "model": model,
         "provider": preview.capabilities.provider,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from projects.models import (
@@ -44,7 +44,7 @@ from projects.services.activity import shot_activity
 from projects.services.decisions import approval_withdraw
 from projects.services.money import BudgetExceeded, budget_refund, budget_reserve
 from projects.services.take_activity import take_decided, take_requested
-from projects.services.work import enqueue_download, enqueue_submit
+from projects.services.work import SUBMIT, enqueue_download, enqueue_submit, send_stamped
 from providers.core.base import VideoProvider
 
 
@@ -76,11 +76,11 @@ def _same_request_take(shot: Shot, snapshot: dict, extends: Take | None = None) 
 
     An extension is the same request only as another extension of the same take: the words
     sent can equal a fresh generation's, the clip they continue cannot."""
-    takes = shot.takes.filter(extends=extends)
-    candidates = takes.exclude(state__in=FINISHED_TAKE_STATES) | takes.filter(
-        state=TakeState.SUCCEEDED
-    )
-    for take in candidates.order_by("-number"):
+    # In flight or succeeded = every state but the finished ones without a video.
+    no_video = [state for state in FINISHED_TAKE_STATES if state != TakeState.SUCCEEDED]
+    candidates = shot.takes.filter(extends=extends).exclude(state__in=no_video)
+    compared = ("shot", "number", "state", "model", "prompt", "params", "input_images")
+    for take in candidates.only(*compared).order_by("-number"):
         if same_request(take, snapshot):
             return take
     return None
@@ -94,7 +94,9 @@ def needs_approval(shot: Shot, amount: Decimal) -> bool:
 def add_take(shot: Shot, user, snapshot: dict, *, number: int, lease, **links) -> Take:
     """The take row, its budget hold and its first line of history, inside the caller's
     transaction with the shot row locked (services.frames makes several candidates in one).
-    `links`: retry_of, promoted_from, extends. BudgetExceeded when a hold does not fit."""
+    `links`: retry_of, promoted_from, extends, dispatched_at. BudgetExceeded when a hold does
+    not fit: the caller's transaction must then roll back whole (both callers let it leave the
+    atomic block), so the hold needs no savepoint of its own."""
     waits = needs_approval(shot, snapshot["estimated_cost"])
     take = Take.objects.create(
         project_id=shot.project_id,
@@ -106,7 +108,9 @@ def add_take(shot: Shot, user, snapshot: dict, *, number: int, lease, **links) -
         **links,
         **snapshot,
     )
-    budget_reserve(project=shot.project, take=take, amount=take.estimated_cost, user=user)
+    budget_reserve(
+        project=shot.project, take=take, amount=take.estimated_cost, user=user, savepoint=False
+    )
     who = user.get_username() if user else "the studio"
     TakeEvent.objects.create(
         take=take,
@@ -114,6 +118,21 @@ def add_take(shot: Shot, user, snapshot: dict, *, number: int, lease, **links) -
         message=f"Asked for by {who}, up to ${take.estimated_cost:.2f}.",
     )
     return take
+
+
+def _lock_shot(shot: Shot) -> Shot:
+    """Lock the shot's row (one request at a time per shot: a double click, two teammates; the
+    second waits for the first to commit, then finds its take and is offered it) and read in
+    the same query what a new take needs: the project as it is now (approval limit, budget),
+    the shot's status and its last take number."""
+    last = Take.objects.filter(shot=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return (
+        Shot.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .only("status", "project")
+        .annotate(last_number=Subquery(last))
+        .get(pk=shot.pk)
+    )
 
 
 def _create_take(
@@ -128,27 +147,32 @@ def _create_take(
 ) -> Take:
     # Enqueued right after commit; the lease keeps the sweeper from sending a second copy.
     lease = timezone.now() + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
-    waits = needs_approval(shot, snapshot["estimated_cost"])
     for _ in range(3):
         try:
             with transaction.atomic():
-                # One request at a time per shot (a double click, two teammates): the second
-                # waits for the first to commit, then finds its take and is offered it.
-                Shot.objects.select_for_update().filter(pk=shot.pk).first()
+                locked = _lock_shot(shot)
+                shot.project = locked.project
                 existing = None if allow_duplicate else _same_request_take(shot, snapshot, extends)
                 if existing is not None:
                     raise DuplicateTake(existing)
+                queued = not needs_approval(shot, snapshot["estimated_cost"])
                 take = add_take(
                     shot,
                     user,
                     snapshot,
-                    number=next_number(shot),
+                    number=(locked.last_number or 0) + 1,
                     lease=lease,
                     retry_of=retry_of,
                     promoted_from=promoted_from,
                     extends=extends,
+                    # Its submit message is stamped as waiting by the INSERT itself (work.py).
+                    dispatched_at=timezone.now() if queued else None,
                 )
                 take_requested(take=take, shot=shot, user=user)
+                if locked.status != ShotStatus.GENERATING:
+                    Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.GENERATING)
+                if queued:
+                    send_stamped(SUBMIT, [take.pk])  # sent once this transaction commits
                 break
         except IntegrityError:
             continue  # two requests took the same number at once: count again
@@ -156,9 +180,6 @@ def _create_take(
             raise ValidationError(str(error)) from None
     else:
         raise ValidationError("Too many takes were requested at once; try again.")
-    Shot.objects.filter(pk=shot.pk).update(status=ShotStatus.GENERATING)
-    if not waits:
-        enqueue_submit(take.pk)
     return take
 
 
@@ -173,8 +194,8 @@ def runnable_provider(model: str) -> VideoProvider:
 
 def take_request(*, shot: Shot, user, allow_duplicate: bool = False) -> Take:
     """Generate the shot on its target model: checks first, then a queued take."""
-    runnable_provider(shot.target_model)
-    snapshot = request_snapshot(shot)
+    provider = runnable_provider(shot.target_model)
+    snapshot = request_snapshot(shot, provider=provider)
     return _create_take(shot, user, snapshot, allow_duplicate=allow_duplicate)
 
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from projects.selectors import design as design_reads
-from projects.selectors.design import find_preset, shot_recommendations
+from projects.selectors.design import find_preset
 from projects.selectors.offers import generate_offer
 from projects.services import design as design_writes
 from projects.services.design import team_preset_save
@@ -58,12 +58,13 @@ def shot_preview(request: HttpRequest, project_id: int, shot_id: int) -> HttpRes
 def shot_compare(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id)
     shot = shot_of(membership, shot_id)
+    previews, recommendations = design_reads.models_compared(shot)
     context = {
         "project": membership.project,
         "membership": membership,
         "shot": shot,
-        "previews": design_reads.shot_compare(shot),
-        "recommendations": shot_recommendations(shot),
+        "previews": previews,
+        "recommendations": recommendations,
     }
     return render(request, "projects/shot_compare.html", context)
 

@@ -92,10 +92,10 @@ def deliverable_file(request: HttpRequest, project_id: int, deliverable_id: int)
     if not deliverable.file:
         raise Http404("This is not ready yet.")
     content_type = "video/mp4" if deliverable.kind == "animatic" else "application/zip"
-    response = ranged_file_response(request, deliverable.file, content_type)
-    if request.GET.get("play") != "1":
-        response["Content-Disposition"] = f'attachment; filename="{deliverable.download_name}"'
-    return response
+    download_name = None if request.GET.get("play") == "1" else deliverable.download_name
+    return ranged_file_response(
+        request, deliverable.file, content_type, download_name=download_name
+    )
 
 
 def _page(request, membership, *, make_form=None, export_form=None, status=200):

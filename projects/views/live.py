@@ -93,7 +93,6 @@ def board_card(request: HttpRequest, project_id: int, shot_id: int) -> HttpRespo
         "project": membership.project,
         "membership": membership,
         "shot": shot,
-        "scenes": list(membership.project.scenes.all()),
     }
     response = render(request, "projects/storyboard.html#shot-card", context)
     # The board redraws whole when the card moved to another scene.

@@ -1,10 +1,19 @@
-"""Private media with byte ranges, so a video can be scrubbed without downloading it whole."""
+"""Private media with byte ranges, so a video can be scrubbed without downloading it whole.
+
+Every caller has checked who may see the file. Media on disk is streamed from here. Media in
+object storage (studio/storage.py) is a redirect to a signed link that works for a short while:
+the bucket answers byte ranges itself (seeking a take costs the web process nothing), a video
+never ties up a web worker, and the file comes from another origin, so nothing in it can script
+the studio's pages. The cost: a link, once handed out, works until it expires (an hour by
+default, MEDIA_LINK_SECONDS), even for someone removed from the project meanwhile.
+"""
 
 from __future__ import annotations
 
 import re
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 
 RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 CHUNK = 1 << 16
@@ -12,7 +21,13 @@ MAX_DIGITS = 18  # 10^18 bytes is an exabyte: more digits can only mean "past th
 BEYOND_ANY_FILE = 10**MAX_DIGITS
 
 
-def ranged_file_response(request: HttpRequest, field_file, content_type: str) -> HttpResponse:
+def ranged_file_response(
+    request: HttpRequest, field_file, content_type: str, *, download_name: str | None = None
+) -> HttpResponse:
+    """The file, or the byte range asked for; saved as `download_name` when one is given."""
+    redirect = signed_redirect(field_file, content_type, download_name=download_name)
+    if redirect is not None:
+        return redirect
     try:
         handle = field_file.open("rb")
         size = field_file.size
@@ -42,6 +57,27 @@ def ranged_file_response(request: HttpRequest, field_file, content_type: str) ->
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    if download_name:
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=download_name
+        )
+    return response
+
+
+def signed_redirect(
+    field_file, content_type: str, *, download_name: str | None = None
+) -> HttpResponse | None:
+    """A redirect to a signed link when the file's storage makes them, else None (stream it)."""
+    storage = field_file.storage
+    if not hasattr(storage, "signed_link"):
+        return None
+    link = storage.signed_link(
+        field_file.name, content_type=content_type, download_name=download_name
+    )
+    response = HttpResponseRedirect(link)
+    # The browser may reuse the redirect while the link has life left (board thumbnails load
+    # once, not on every page); review links override this with no-store.
+    response["Cache-Control"] = f"private, max-age={storage.link_cache_seconds}"
     return response
 
 

@@ -3,15 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from projects.selectors.continuations import with_continuations
 from projects.selectors.design import shot_preview
 from projects.selectors.money import budget_warning
 from projects.selectors.offers import generate_offer
+from projects.selectors.take_card import card_markup_key, markup_key, rows
 from projects.selectors.versions import stacked
 from projects.services import board as board_writes
 from projects.services import shot_media as shot_media_writes
@@ -19,13 +22,15 @@ from projects.services.shot_edits import EditConflict
 from projects.services.shot_media import (
     shot_save,
 )
+from projects.templatetags.fragments import is_shared
 from providers.core import catalog
 from providers.design.presets import PRESETS
 
 from ..forms import ReferenceForm, ShotForm, TeamPresetForm
-from ..models import Membership, ReferenceImage, Shot, TakeKind, TakeState
+from ..models import Membership, ReferenceImage, Shot, Take, TakeEvent, TakeKind, TakeState
 from .access import member_of
-from .storyboard import board_response, refused
+from .media import signed_redirect
+from .storyboard import refused, scenes_response
 
 
 def shot_of(membership: Membership, shot_id: int) -> Shot:
@@ -52,17 +57,27 @@ def editor_response(
     status: int = 200,
 ) -> HttpResponse:
     preview = shot_preview(shot)
-    takes = list(
-        # Hero-frame candidates have their own panel (views/frames.py).
-        shot.takes.filter(kind=TakeKind.VIDEO)
-        .select_related("requested_by", "promoted_from", "retry_of", "extends")
-        .prefetch_related("events")
-        .with_charges()
-        .order_by("-number")
-    )
+    # Hero-frame candidates have their own panel (views/frames.py).
+    takes = shot_takes(shot)
     with_continuations(takes, shot_takes=takes)
     takes = stacked(takes, circled_id=shot.circled_take_id)  # v1, v2, …, the circled on top
+    for take in takes:
+        take.markup_key = card_markup_key(take, membership, promote_models=PROMOTE_MODELS)
+    # A card's history is read only for the cards not already built (one query, or none).
+    prefetch_related_objects(
+        [t for t in takes if not is_shared("take-card", t.markup_key)], "events"
+    )
+    team_presets = list(membership.project.presets.all())
+    can_add_reference = len(shot.references.all()) < ReferenceImage.MAX_PER_SHOT
+    # The side panels, shared like the cards (templatetags/fragments.py); never with a form
+    # holding someone's typed values and errors.
+    page = (membership.can_edit, membership.project_id, shot.pk)
     context = {
+        "preview_key": markup_key(page, repr(preview)),
+        "presets_key": "" if preset_form else markup_key(page, rows(team_presets)),
+        "references_key": ""
+        if reference_form
+        else markup_key(page, rows(shot.references.all()), can_add_reference),
         "takes": takes,
         "duplicate_of": request.GET.get("duplicate", ""),
         "budget_warning": budget_warning(membership.project),
@@ -72,29 +87,68 @@ def editor_response(
         "preview": preview,
         "preflight": preview.problems,
         "builtin_presets": PRESETS,
-        "team_presets": list(membership.project.presets.all()),
+        "team_presets": team_presets,
         "preset_form": preset_form or TeamPresetForm(prefix="preset"),
         "project": membership.project,
         "membership": membership,
         "shot": shot,
-        "form": form or ShotForm(instance=shot),
+        # Built only when the editor's markup is not shared already (below).
+        "form": form or SimpleLazyObject(lambda: ShotForm(instance=shot)),
+        # A blank editor is the same markup for every editor of this version of the shot.
+        "form_key": "" if form or conflict else _form_key(shot, membership, preview.problems),
         "conflict": conflict,
         "approval_error": approval_error,
         "approval_note": approval_note,
         "reference_form": reference_form or ReferenceForm(),
-        "can_add_reference": len(shot.references.all()) < ReferenceImage.MAX_PER_SHOT,
+        "can_add_reference": can_add_reference,
         "max_references": ReferenceImage.MAX_PER_SHOT,
     }
     return render(request, "projects/shot_detail.html", context, status=status)
+
+
+def _form_key(shot: Shot, membership: Membership, preflight: dict) -> str:
+    """Everything the blank editor shows: every column of the shot, the viewer's rights and
+    the pre-flight messages under its fields (templatetags/fragments.py)."""
+    return markup_key(rows([shot]), membership.can_edit, preflight)
+
+
+def page_shot(membership: Membership, shot_id: int) -> Shot:
+    """The shot for its page: its circled and approved takes come with the takes list
+    (shot_takes), so this reads neither."""
+    shots = Shot.objects.filter(project=membership.project).select_related("scene", "approved_by")
+    return get_object_or_404(shots.prefetch_related("references"), pk=shot_id)
+
+
+def shot_takes(shot: Shot) -> list[Take]:
+    """The shot's video takes for its page, in one query: the lineage each card names (promoted
+    from, retry of, continues) and the shot's circled and approved takes are found among them
+    rather than joined; one outside the list (never, in practice) would be read on its own."""
+    newest_event = TakeEvent.objects.filter(take=OuterRef("pk")).order_by("-pk").values("pk")
+    takes = list(
+        shot.takes.filter(kind=TakeKind.VIDEO)
+        .select_related("requested_by")
+        .with_charges()
+        .annotate(newest_event=Subquery(newest_event[:1]))
+        .order_by("-number")
+    )
+    by_id = {take.pk: take for take in takes}
+    for holder, names in [(shot, ("circled_take", "approved_take"))] + [
+        (take, ("promoted_from", "retry_of", "extends")) for take in takes
+    ]:
+        for name in names:
+            found = by_id.get(getattr(holder, f"{name}_id"))
+            if found is not None and not holder._meta.get_field(name).is_cached(holder):
+                setattr(holder, name, found)
+    return takes
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
     membership = member_of(request, project_id, need="view" if request.method == "GET" else "edit")
-    shot = shot_of(membership, shot_id)
     if request.method == "GET":
-        return editor_response(request, membership, shot)
+        return editor_response(request, membership, page_shot(membership, shot_id))
+    shot = shot_of(membership, shot_id)
     form = ShotForm(request.POST, request.FILES, instance=shot)
     if not form.is_valid():
         # 422 with the typed input intact; the saved shot and its frame are untouched.
@@ -149,7 +203,7 @@ def shot_delete(request: HttpRequest, project_id: int, shot_id: int) -> HttpResp
         messages.error(request, " ".join(error.messages))
         return redirect("projects:shot", membership.project_id, shot.pk)
     if request.htmx:
-        return board_response(request, membership)
+        return scenes_response(request, membership, [scene_id])
     messages.success(request, f"Shot {label} deleted.")
     url = reverse("projects:storyboard", args=[membership.project_id])
     return redirect(f"{url}#scene-{scene_id}")
@@ -226,13 +280,15 @@ def reference_image(request: HttpRequest, project_id: int, ref_id: int, kind: st
     return _image_response(reference.image if kind == "full" else reference.thumbnail)
 
 
-def _image_response(field_file) -> FileResponse:
+def _image_response(field_file) -> HttpResponse:
     return _file_response(field_file, "image/jpeg")
 
 
-def _file_response(field_file, content_type: str) -> FileResponse:
+def _file_response(field_file, content_type: str) -> HttpResponse:
     if not field_file:
         raise Http404("No such file.")
+    if (redirect := signed_redirect(field_file, content_type)) is not None:
+        return redirect  # media in object storage: the bucket serves it (views/media.py)
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:

@@ -1,7 +1,10 @@
 """The storyboard: scenes in order, each a grid of shot cards, edited inline with HTMX.
 
-Every change returns the whole board partial: a move touches two scenes, and one swap target
-keeps the page consistent. Without JS the same forms post and redirect back.
+Each change answers with what it changed (docs/decisions/012-board-swaps-what-changed.md): a
+card edit returns the card, a move returns the scene (or the two scenes) it touched, a scene
+edit returns the scene's header, a shot's delete (views/shots.py) returns its scene. Changes
+that renumber or remove scenes (add, delete, move a scene) still return the whole board. Without
+JS the same forms post and redirect back.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from projects.selectors.board import storyboard_scenes
+from projects.selectors.board import board_cards, card_for, scene_estimates, storyboard_scenes
 from projects.selectors.money import budget_warning
-from projects.selectors.offers import priced_scenes
 from projects.services import board as board_writes
 from projects.services import takes as takes_writes
 from projects.services.board import scene_update, shot_nudge
@@ -24,30 +26,113 @@ from projects.services.shot_edits import EditConflict, shot_edit
 
 from ..forms import MoveShotForm, SceneForm, ShotCardForm, ShotQuickForm, read_only_facts
 from ..models import Membership, Scene, Shot
+from ..templatetags.board import CardPainter
 from .access import member_of
+
+BOARD = "projects/storyboard.html"
+
+
+def painted_scenes(membership: Membership, scene_ids: list[int] | None = None) -> list[Scene]:
+    """The scenes (all, or those named) each with its cards' HTML and its Generate estimate:
+    five queries whatever the number of shots."""
+    project = membership.project
+    scenes = storyboard_scenes(project, shots=False)
+    if scene_ids is not None:
+        scenes = scenes.filter(pk__in=scene_ids)
+    scenes = list(scenes)
+    cards = board_cards(project, scene_ids=scene_ids)
+    estimates = scene_estimates(project, scene_ids=scene_ids)
+    painter = CardPainter(project.pk, can_edit=membership.can_edit)
+    for scene in scenes:
+        scene.cards = cards.get(scene.pk, [])
+        scene.cards_html = painter.cards(scene.cards)
+        scene.estimate = estimates[scene.pk].total
+        scene.unpriced = estimates[scene.pk].unpriced
+    return scenes
+
+
+def _context(membership: Membership, **extra) -> dict:
+    return {"project": membership.project, "membership": membership, **extra}
+
+
+def _back(membership: Membership, anchor: str = "") -> HttpResponse:
+    url = reverse("projects:storyboard", args=[membership.project_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def board_response(
     request: HttpRequest, membership: Membership, *, status: int = 200, anchor: str = "", **extra
 ) -> HttpResponse:
-    """The board partial for HTMX, the full page otherwise (or a redirect after a POST)."""
+    """The whole board partial for HTMX, the full page otherwise (or a redirect after a POST)."""
     if request.method == "POST" and not request.htmx and status < 400:
-        url = reverse("projects:storyboard", args=[membership.project_id])
-        return redirect(f"{url}#{anchor}" if anchor else url)
-    scenes = priced_scenes(list(storyboard_scenes(membership.project)))
-    context = {
-        "project": membership.project,
-        "membership": membership,
-        "scenes": scenes,
-        "scene_form": SceneForm(prefix="new-scene"),
-        "budget_warning": budget_warning(membership.project),
+        return _back(membership, anchor)
+    extra.setdefault("scene_form", SceneForm(prefix="new-scene"))
+    context = _context(
+        membership,
+        scenes=painted_scenes(membership),
+        budget_warning=budget_warning(membership.project),
         **extra,
-    }
+    )
     if not request.htmx:
-        return render(request, "projects/storyboard.html", context, status=status)
-    response = render(request, "projects/storyboard.html#board", context, status=status)
-    # Whatever element asked (a card, a scene header), the answer is the whole board.
+        return render(request, BOARD, context, status=status)
+    response = render(request, BOARD + "#board", context, status=status)
     response["HX-Retarget"] = "#board"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def scenes_response(
+    request: HttpRequest,
+    membership: Membership,
+    scene_ids: list[int],
+    *,
+    status: int = 200,
+    anchor: str = "",
+    **extra,
+) -> HttpResponse:
+    """Only the scenes a change touched: the first replaces its section, the others ride along
+    as out-of-band swaps. Without JS: back to the board (or the board with the error)."""
+    if not request.htmx:
+        if status < 400:
+            return _back(membership, anchor)
+        return board_response(request, membership, status=status, **extra)
+    scenes = painted_scenes(membership, scene_ids)
+    order = {pk: i for i, pk in enumerate(scene_ids)}
+    scenes.sort(key=lambda scene: order[scene.pk])
+    html = "".join(
+        render(
+            request, BOARD + "#scene", _context(membership, scene=scene, oob=i > 0, **extra)
+        ).content.decode()
+        for i, scene in enumerate(scenes)
+    )
+    response = HttpResponse(html, status=status)
+    response["HX-Retarget"] = f"#scene-{scene_ids[0]}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def note_response(request: HttpRequest, membership: Membership, message: str, *, status: int):
+    """A refusal said above the board (HTMX), or on the board page."""
+    if not request.htmx:
+        return board_response(request, membership, status=status, board_error=message)
+    response = render(request, BOARD + "#board-note", {"board_error": message}, status=status)
+    response["HX-Retarget"] = "#board-note"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def card_response(request: HttpRequest, membership: Membership, shot: Shot) -> HttpResponse:
+    """One card after its edit, and its scene's header out of band (the Generate estimate
+    follows the shot's status, model and duration)."""
+    painter = CardPainter(membership.project_id, can_edit=membership.can_edit)
+    scene = membership.project.scenes.get(pk=shot.scene_id)
+    estimate = scene_estimates(membership.project, scene_ids=[scene.pk])[scene.pk]
+    scene.estimate, scene.unpriced = estimate.total, estimate.unpriced
+    header = render(
+        request, BOARD + "#scene-header", _context(membership, scene=scene, header_oob=True)
+    )
+    response = HttpResponse(painter.card(card_for(shot)) + header.content.decode())
+    response["HX-Retarget"] = f"#shot-{shot.pk}"
     response["HX-Reswap"] = "outerHTML"
     return response
 
@@ -72,20 +157,21 @@ def scene_create(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResponse:
-    """The scene's form; members who cannot change it get the same page view only."""
+    """The scene's form; members who cannot change it get the same page view only. Saved
+    through HTMX, the answer is the scene's header alone."""
     membership = member_of(request, project_id, need="view" if request.method == "GET" else "edit")
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     form = SceneForm(request.POST or None, instance=scene, prefix=f"scene-{scene.pk}")
     if request.method == "POST" and form.is_valid():
         scene_update(scene=scene, user=request.user, **form.model_changes())
-        return board_response(request, membership, anchor=f"scene-{scene.pk}")
-    context = {
-        "project": membership.project,
-        "membership": membership,
-        "scene": scene,
-        "form": form,
-        "facts": read_only_facts(form),
-    }
+        if not request.htmx:
+            return _back(membership, f"scene-{scene.pk}")
+        scene = painted_scenes(membership, [scene.pk])[0]
+        response = render(request, BOARD + "#scene-header", _context(membership, scene=scene))
+        response["HX-Retarget"] = f"#scene-{scene.pk}-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    context = _context(membership, scene=scene, form=form, facts=read_only_facts(form))
     template = "projects/scene_form.html" + ("#scene-form" if request.htmx else "")
     return render(request, template, context, status=422 if form.errors else 200)
 
@@ -103,9 +189,9 @@ def scene_delete(request: HttpRequest, project_id: int, scene_id: int) -> HttpRe
 
 
 def refused(request: HttpRequest, membership: Membership, message: str, *, anchor: str = ""):
-    """A change the board could not make: said on the board (HTMX) or as a message."""
+    """A change the board could not make: said above the board (HTMX) or as a message."""
     if request.htmx:
-        return board_response(request, membership, status=422, board_error=message)
+        return note_response(request, membership, message, status=422)
     messages.error(request, message)
     return board_response(request, membership, anchor=anchor)
 
@@ -117,9 +203,7 @@ def scene_move(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
     scene = get_object_or_404(membership.project.scenes, pk=scene_id)
     offset = {"earlier": -1, "later": 1}.get(request.POST.get("direction", ""))
     if offset is None:
-        return board_response(
-            request, membership, status=422, move_error="That move was not understood."
-        )
+        return note_response(request, membership, "That move was not understood.", status=422)
     board_writes.scene_move(scene=scene, offset=offset)
     return board_response(request, membership, anchor=f"scene-{scene.pk}")
 
@@ -148,15 +232,11 @@ def shot_quick_edit(request: HttpRequest, project_id: int, shot_id: int) -> Http
             conflict, shot = error, error.current
             form = form.after_conflict(error)
         else:
-            return board_response(request, membership, anchor=f"shot-{shot.pk}")
-    context = {
-        "project": membership.project,
-        "membership": membership,
-        "shot": shot,
-        "form": form,
-        "conflict": conflict,
-    }
-    template = "projects/storyboard.html#card-form" if request.htmx else "projects/card_form.html"
+            if not request.htmx:
+                return _back(membership, f"shot-{shot.pk}")
+            return card_response(request, membership, shot)
+    context = _context(membership, shot=shot, form=form, conflict=conflict)
+    template = BOARD + "#card-form" if request.htmx else "projects/card_form.html"
     status = 409 if conflict else 422 if form.errors else 200
     return render(request, template, context, status=status)
 
@@ -175,8 +255,7 @@ def scene_generate(request: HttpRequest, project_id: int, scene_id: int) -> Http
         messages.error(request, f"Shot {label} was not sent: {why}")
     if not result.started and not result.skipped:
         messages.info(request, f"Scene {scene.number} has no shots marked ready.")
-    url = reverse("projects:storyboard", args=[membership.project_id])
-    return redirect(f"{url}#scene-{scene.pk}")
+    return _back(membership, f"scene-{scene.pk}")
 
 
 @login_required
@@ -191,25 +270,35 @@ def shot_create(request: HttpRequest, project_id: int, scene_id: int) -> HttpRes
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return board_response(request, membership, anchor=f"shot-{shot.pk}")
-    return board_response(request, membership, status=422, failed_scene=scene.pk, quick_form=form)
+            return scenes_response(request, membership, [scene.pk], anchor=f"shot-{shot.pk}")
+    return scenes_response(
+        request, membership, [scene.pk], status=422, failed_scene=scene.pk, quick_form=form
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def shot_move(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
-    """Move by drag and drop (scene + position) or by the ◀ ▶ buttons (direction)."""
+    """GET: the card's actions (edit, ◀ ▶, move to a scene, delete), fetched when its menu
+    opens, so the board does not carry a scene list per card. POST: move by drag and drop
+    (scene + position), by the scene list, or by ◀ ▶ (direction)."""
     membership = member_of(request, project_id, need="edit")
     shot = get_object_or_404(Shot.objects.filter(project=membership.project), pk=shot_id)
+    if request.method == "GET":
+        context = _context(
+            membership, shot=shot, scenes=storyboard_scenes(shot.project, shots=False)
+        )
+        template = BOARD + "#card-menu" if request.htmx else "projects/board/shot_actions.html"
+        return render(request, template, context)
     direction = request.POST.get("direction")
     if direction in ("earlier", "later"):
         shot_nudge(shot=shot, direction=direction)
-        return board_response(request, membership, anchor=f"shot-{shot.pk}")
+        return scenes_response(request, membership, [shot.scene_id], anchor=f"shot-{shot.pk}")
     form = MoveShotForm(request.POST, project=membership.project)
     if not form.is_valid():
-        return board_response(
-            request, membership, status=422, move_error="That move was not understood."
-        )
+        return note_response(request, membership, "That move was not understood.", status=422)
     scene: Scene = form.cleaned_data["scene"]
+    was_in = shot.scene_id
     board_writes.shot_move(shot=shot, scene=scene, position=form.cleaned_data["position"])
-    return board_response(request, membership, anchor=f"shot-{shot.pk}")
+    touched = list(dict.fromkeys([scene.pk, was_in]))
+    return scenes_response(request, membership, touched, anchor=f"shot-{shot.pk}")

@@ -13,12 +13,14 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from projects.selectors.comments import notes_by_take
 from projects.selectors.continuations import with_continuations
 from projects.selectors.money import budget_warning
+from projects.selectors.take_card import card_markup_key, card_version, take_card_of
 from projects.selectors.versions import version_numbers
 from projects.services import takes as takes_writes
 from projects.services.takes import (
@@ -58,10 +60,15 @@ def card_response(
     status: int = 200,
     refund_form: RefundForm | None = None,
 ):
-    take.shot.refresh_from_db(fields=["circled_take"])
     # The camera report lists the take's history: one query, however long it is.
     prefetch_related_objects([take], "events")
     with_continuations([take])  # Extend's offer and lineage: no query unless it can extend
+    # One person's refund form with its errors is never shared markup.
+    take.markup_key = (
+        card_markup_key(take, membership, promote_models=PROMOTE_MODELS)
+        if refund_form is None
+        else ""
+    )
     context = {
         "refund_form": refund_form,
         "project": membership.project,
@@ -110,8 +117,20 @@ def shot_url(membership: Membership, shot_id: int) -> str:
 @login_required
 @require_safe
 def take_card(request: HttpRequest, project_id: int, take_id: int) -> HttpResponse:
-    membership = member_of(request, project_id)
-    return card_response(request, membership, take_of(membership, take_id))
+    """A card in flight polls this every 2 s: one query to see whether anything changed, 304
+    if not. The browser revalidates its cached copy itself and hands htmx that copy as a 200,
+    so the swap is the same card again. A finished card stops polling and gets no ETag (what
+    it shows then also depends on its extensions and the shot's circled take)."""
+    membership, take = take_card_of(request.user, project_id, take_id)
+    if take.is_finished:
+        return card_response(request, membership, take)
+    etag = f'"{card_version(membership, take)}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = card_response(request, membership, take)
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # Each action a take card offers: who may press it, and the one service it calls (returning

@@ -5,7 +5,6 @@ key check, one guarded download. A provider package's adapter.py says only what 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -37,9 +36,10 @@ class HTTPProvider:
         config: ProviderConfig | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ):
-        """`transport` and `sleep` are for tests: a mock API, and retries without waiting.
+        """`transport` is for tests: a mock API. `sleep` is accepted and never called: no
+        adapter waits between tries any more, the pipeline schedules them (decision 011).
         Adapters adjust the config in prepare() and add their own state in setup(), so this
         one constructor serves them all."""
         self.config = config = self.prepare(config or ProviderConfig())
@@ -56,7 +56,6 @@ class HTTPProvider:
             timeout=config.timeout,
             describe_error=self.describe_error,
             transport=transport,
-            sleep=sleep,
         )
         self.setup()
 

@@ -1,16 +1,20 @@
-"""The one HTTP layer every adapter goes through: typed errors, safe retries, safe downloads.
+"""The one HTTP layer every adapter goes through: typed errors, no waiting, safe downloads.
 
-Rules (see docs/decisions/004): only idempotent requests (GET status, DELETE cancel) are retried,
-with backoff, jitter and Retry-After. A paid POST is sent once; if we cannot tell whether the
-provider took it (timeout after sending, a 5xx, a reply we cannot read) that is UnknownOutcome.
+Rules (see docs/decisions/004 and 011): every request is tried once. A failure worth trying
+again is Transient, carrying the provider's Retry-After; the pipeline schedules the next try in
+the database, so no worker ever sleeps to wait. A paid POST is never tried again if we cannot
+tell whether the provider took it (timeout after sending, a 5xx, a reply we cannot read): that
+is UnknownOutcome.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import random
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -29,14 +33,11 @@ from providers.core.base import (
     UnknownOutcome,
 )
 
-RETRY_STATUSES = {429, 500, 502, 503, 504}
-MAX_RETRY_AFTER = 60.0  # far below the broker's visibility timeout; longer waits go to the DB
-
 
 def backoff(attempt: int, *, first: float, cap: float, jitter: bool = False) -> float:
     """Seconds to wait before try number `attempt` + 1: `first`, doubling each time, at most
     `cap`; with `jitter`, spread over 0.5-1.5x so clients that failed together do not retry
-    together. The one backoff rule for HTTP retries here and for the pipeline's polls."""
+    together. The one backoff rule for the pipeline's next tries (polls, downloads, lookups)."""
     wait = min(cap, first * 2 ** (attempt - 1))
     return wait * (0.5 + random.random()) if jitter else wait
 
@@ -64,16 +65,12 @@ class ProviderHTTP:
         base_url: str,
         headers: Callable[[], dict[str, str]] | None = None,
         timeout: float = 30.0,
-        retries: int = 3,
         describe_error: Callable[[httpx.Response], str] | None = None,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
     ):
         self.provider = provider
         self.headers = headers or dict
-        self.retries = retries
         self.describe_error = describe_error or default_message
-        self.sleep = sleep
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
@@ -82,36 +79,28 @@ class ProviderHTTP:
         )
 
     def request(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self.client.request(method, path, headers=self.headers(), **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                # Nothing reached the provider: safe to try again later, even for a POST.
-                failure: ProviderError = Transient(
-                    f"{self.provider} could not be reached ({type(error).__name__})."
-                )
-            except httpx.TimeoutException as error:
-                if not idempotent:
-                    raise UnknownOutcome(
-                        f"{self.provider} did not answer in time after the request was sent."
-                    ) from error
-                failure = Transient(f"{self.provider} timed out.")
-            except httpx.HTTPError as error:
-                if not idempotent:
-                    raise UnknownOutcome(f"{self.provider}: {error}") from error
-                failure = Transient(f"{self.provider}: {error}")
-            else:
-                if response.status_code < 400:
-                    return response
-                failure = self.error_for(response, idempotent=idempotent)
-            if not (idempotent and isinstance(failure, Transient)) or attempt > self.retries:
-                raise failure
-            wait = failure.retry_after
-            if wait is None:
-                wait = backoff(attempt, first=0.5, cap=8.0, jitter=True)
-            self.sleep(min(wait, MAX_RETRY_AFTER))
+        """One try. Transient when it may be tried again later (with the provider's
+        Retry-After when it gave one); UnknownOutcome when a paid POST may have been taken."""
+        try:
+            response = self.client.request(method, path, headers=self.headers(), **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # Nothing reached the provider: safe to try again later, even for a POST.
+            raise Transient(
+                f"{self.provider} could not be reached ({type(error).__name__})."
+            ) from error
+        except httpx.TimeoutException as error:
+            if not idempotent:
+                raise UnknownOutcome(
+                    f"{self.provider} did not answer in time after the request was sent."
+                ) from error
+            raise Transient(f"{self.provider} timed out.") from error
+        except httpx.HTTPError as error:
+            if not idempotent:
+                raise UnknownOutcome(f"{self.provider}: {error}") from error
+            raise Transient(f"{self.provider}: {error}") from error
+        if response.status_code < 400:
+            return response
+        raise self.error_for(response, idempotent=idempotent)
 
     def error_for(self, response: httpx.Response, *, idempotent: bool) -> ProviderError:
         status = response.status_code
@@ -295,12 +284,19 @@ class _PinnedBackend(httpcore.SyncBackend):
         return super().connect_tcp(address, port, timeout, local_address, **options)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # One per process: building one loads the CA bundle, which cost a download up to 0.2 s
+    # (issue 15). A context is safe to share between connections and threads.
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def pinned_transport(*, simulator_origin: str = "") -> httpx.HTTPTransport:
     """An httpx transport whose every connection goes through `_PinnedBackend`."""
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx takes no network backend of its own; its pool is where httpcore accepts one.
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=_ssl_context(),
         network_backend=_PinnedBackend(simulator_origin=simulator_origin),
     )
     return transport

@@ -107,7 +107,6 @@ class KlingProvider(HTTPProvider):
                 timeout=self.timeout,
                 describe_error=self.describe_error,
                 transport=self.transport,
-                sleep=self.http.sleep,
             )
             for kind, headers in ((API_KEY, self.api_key_headers), (JWT, self.jwt_headers))
         }

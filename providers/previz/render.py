@@ -1,7 +1,9 @@
 """The previz renderer: a still (the hero frame, or a title card) filmed by a virtual camera.
 
-Every frame is one affine transform of the still, streamed straight into libx264 through PyAV,
-so memory stays flat whatever the duration. Conventions (the signs are spec.CameraMove's):
+Every frame is one affine transform of the still, made on the still's yuv420p planes (yuv.py:
+the encoder's own format, so no frame is colour-converted) and streamed straight into libx264
+through PyAV, so memory stays flat whatever the duration. Conventions (the signs are
+spec.CameraMove's):
 
 - The camera moves, not the picture: pan +right moves the view right, so the picture slides
   left; roll +clockwise turns the camera clockwise, so the horizon turns counter-clockwise.
@@ -23,8 +25,10 @@ import contextlib
 import math
 import os
 import textwrap
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -35,12 +39,14 @@ from providers.core.base import GenerationRequest
 from providers.core.catalog import CAMERA_AXES, CAMERA_RANGE
 from providers.core.motions import get_motion
 from providers.core.spec import Beat, CameraMove
+from providers.previz.yuv import Planes, blend, plate_planes, video_frame, yuv_planes
 
 FPS = 24
 SHORT_SIDES = {"preview": 360, "720p": 720, "1080p": 1080}
 ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:3": (4, 3), "21:9": (21, 9)}
 X264_PRESET = "veryfast"
 X264_CRF = 23
+COMPOSE_AHEAD = 3  # frames composed ahead of the encoder
 
 PAN_FULL = 0.25  # fraction of the frame width (tilt: height) travelled at magnitude 10
 TRUCK_FULL = 0.40
@@ -50,6 +56,7 @@ DOLLY_IN_FULL = 0.5  # fraction of the distance to the subject covered at dolly 
 DOLLY_OUT_FULL = 1.0  # fraction of the distance added at dolly -10
 HANDHELD_SHIFT = 0.006  # fraction of the frame, a breathing operator rather than an earthquake
 HANDHELD_DEGREES = 0.35
+LEVEL_STEP = 2**0.25  # between the still's mip levels: a frame is shrunk by at most this much
 
 
 class RenderCanceled(Exception):
@@ -202,8 +209,9 @@ def _times(frames: int) -> list[float]:
 
 
 class _Framer:
-    """Turns poses into Pillow affine transforms of one still, through a mip pyramid so no
-    frame is resampled by more than ~1.4x either way (bilinear aliases beyond that)."""
+    """Turns poses into Pillow affine transforms of one still, through a mip pyramid: each
+    frame shrinks the smallest level that is at least as large as it needs, by less than
+    LEVEL_STEP (bilinear aliases beyond ~1.4x, and costs more the more it shrinks)."""
 
     def __init__(self, still: Image.Image, size: tuple[int, int], poses: list[CameraPose]):
         self.size = size
@@ -233,29 +241,66 @@ class _Framer:
         image = still if top == 1.0 else _resize(still, top)
         while True:
             self.levels.append((level_scale, image))
-            if level_scale / 2 < min(scales) / 1.42 or min(image.size) < 32:
+            if level_scale <= min(scales) * LEVEL_STEP or min(image.size) < 32:
                 break
-            level_scale /= 2
+            level_scale /= LEVEL_STEP
             image = _resize(still, level_scale)
+        self._planes: list[Planes] | None = None  # the levels as yuv420p, made when first asked
 
     def frame(self, pose: CameraPose) -> Image.Image:
+        """The view at `pose` as RGB (a still's single frame)."""
+        level, warp = self._warp(pose)
+        return warp(self.levels[level][1], 1)
+
+    def planes(self, pose: CameraPose, helper: Executor | None = None) -> Planes:
+        """The view at `pose` as yuv420p planes (every frame of a render): the same warp, on
+        each plane of the still converted once, chroma at half the scale. With a helper
+        thread, chroma is filmed there while luma is filmed here (Pillow releases the GIL)."""
+        if self._planes is None:
+            self._planes = [yuv_planes(image) for _, image in self.levels]
+        level, warp = self._warp(pose)
+        still = self._planes[level]
+        if helper is None:
+            return Planes(warp(still.y, 1), warp(still.u, 2), warp(still.v, 2))
+        chroma = helper.submit(lambda: (warp(still.u, 2), warp(still.v, 2)))
+        luma = warp(still.y, 1)
+        return Planes(luma, *chroma.result())
+
+    def _warp(self, pose: CameraPose) -> tuple[int, Callable[[Image.Image, int], Image.Image]]:
+        """(the level to film, how to film one of its planes at 1/shrink of the frame size).
+
+        Positions are continuous (a pixel's centre at +0.5), so a plane at half resolution
+        takes the same transform with every coordinate halved."""
         scale = self.base * pose.scale
-        level_scale, image = min(self.levels, key=lambda lv: abs(math.log(lv[0] / scale)))
+        # The smallest level at least as large as the frame needs: bilinear then shrinks it by
+        # less than LEVEL_STEP, the cheapest resample that still filters.
+        level = max(
+            (i for i, (level_scale, _) in enumerate(self.levels) if level_scale >= scale * 0.9999),
+            default=0,
+        )
+        level_scale = self.levels[level][0]
         width, height = self.size
         k = level_scale / scale  # level px per output px
         cx = (self.centre[0] + pose.x * width / self.base) * level_scale
         cy = (self.centre[1] + pose.y * height / self.base) * level_scale
+
+        def out_size(shrink: int) -> tuple[int, int]:
+            return (-(-width // shrink), -(-height // shrink))
+
         if pose.degrees == 0:
             # No roll: a box resize is twice as fast as an affine warp, and filters properly.
-            # Clamped: the levels' rounded sizes can put an edge a hair outside the image.
-            iw, ih = image.size
-            box = (
-                max(0.0, cx - width / 2 * k),
-                max(0.0, cy - height / 2 * k),
-                min(iw, cx + width / 2 * k),
-                min(ih, cy + height / 2 * k),
-            )
-            return image.resize(self.size, Image.Resampling.BILINEAR, box=box)
+            def resize(image: Image.Image, shrink: int) -> Image.Image:
+                # Clamped: the levels' rounded sizes can put an edge a hair outside the image.
+                iw, ih = image.size
+                box = (
+                    max(0.0, (cx - width / 2 * k) / shrink),
+                    max(0.0, (cy - height / 2 * k) / shrink),
+                    min(iw, (cx + width / 2 * k) / shrink),
+                    min(ih, (cy + height / 2 * k) / shrink),
+                )
+                return image.resize(out_size(shrink), Image.Resampling.BILINEAR, box=box)
+
+            return level, resize
         angle = math.radians(pose.degrees)
         # Output pixel q (from the frame centre) samples the still at C + R(angle) q / scale;
         # in y-down pixels R turns q clockwise, i.e. the camera rolls clockwise.
@@ -263,9 +308,14 @@ class _Framer:
         d, e = math.sin(angle) * k, math.cos(angle) * k
         c = cx - a * width / 2 - b * height / 2
         f = cy - d * width / 2 - e * height / 2
-        return image.transform(
-            self.size, Image.Transform.AFFINE, (a, b, c, d, e, f), Image.Resampling.BILINEAR
-        )
+
+        def transform(image: Image.Image, shrink: int) -> Image.Image:
+            matrix = (a, b, c / shrink, d, e, f / shrink)
+            return image.transform(
+                out_size(shrink), Image.Transform.AFFINE, matrix, Image.Resampling.BILINEAR
+            )
+
+        return level, transform
 
 
 def _resize(still: Image.Image, scale: float) -> Image.Image:
@@ -358,7 +408,10 @@ def _hsv(hue: float, sat: float, val: float) -> tuple[int, int, int]:
 
 
 class _BurnIn:
-    """Label (top-left), timecode (top-right), the current beat (bottom-left)."""
+    """Label (top-left), timecode (top-right), the current beat (bottom-left).
+
+    The plates are drawn and converted to yuv420p once, one overlay for each stretch between
+    beats; a frame only pastes its overlay and draws its timecode."""
 
     def __init__(self, job: RenderJob):
         width, height = job.size
@@ -366,11 +419,16 @@ class _BurnIn:
         self.fps = job.fps
         self.pad = max(4, short // 40)
         self.font = _font(short // 20)
-        self.label = self._plate(job.label or "Previz")
-        self.beats = [
-            (b.at_seconds, self._plate(f"{b.at_seconds:g}s  {b.action}")) for b in job.beats
-        ]
-        self.height = height
+        self.width = width
+        beats = sorted(job.beats, key=lambda b: b.at_seconds)
+        self.starts = [b.at_seconds for b in beats]
+        label = self._piece(self._plate(job.label or "Previz"), (self.pad, self.pad))
+        self.overlays = [[label]]  # before the first beat, then from each beat on
+        for beat in beats:
+            plate = self._plate(f"{beat.at_seconds:g}s  {beat.action}")
+            self.overlays.append(
+                [label, self._piece(plate, (self.pad, height - plate.height - self.pad))]
+            )
 
     def _plate(self, text: str) -> Image.Image:
         _, _, right, bottom = self.font.getbbox(text)
@@ -378,54 +436,72 @@ class _BurnIn:
         ImageDraw.Draw(plate).text((self.pad, self.pad), text, font=self.font, fill=(255, 255, 255))
         return plate
 
-    def apply(self, frame: Image.Image, index: int) -> None:
-        frame.paste(self.label, (self.pad, self.pad), self.label)
+    @staticmethod
+    def _piece(
+        plate: Image.Image, at: tuple[int, int]
+    ) -> tuple[int, int, Planes, Image.Image, Image.Image]:
+        """The plate on a transparent margin out to even coordinates, where chroma samples
+        start, as (x, y, colour, luma mask, chroma mask)."""
+        x, y = at[0] - at[0] % 2, at[1] - at[1] % 2
+        canvas = Image.new("RGBA", (plate.width + 2, plate.height + 2), (0, 0, 0, 0))
+        canvas.paste(plate, (at[0] - x, at[1] - y))
+        return (x, y, *plate_planes(canvas))
+
+    def apply(self, picture: Planes, index: int) -> None:
         seconds = index / self.fps
-        current = None
-        for at, plate in self.beats:
-            if at <= seconds + 1e-9:
-                current = plate
-        if current is not None:
-            frame.paste(current, (self.pad, self.height - current.height - self.pad), current)
+        overlay = self.overlays[bisect_right(self.starts, seconds + 1e-9)]
+        for x, y, colour, mask, chroma_mask in overlay:
+            picture.y.paste(colour.y, (x, y), mask)
+            picture.u.paste(colour.u, (x // 2, y // 2), chroma_mask)
+            picture.v.paste(colour.v, (x // 2, y // 2), chroma_mask)
         whole, frames = divmod(index, self.fps)
         code = f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}:{frames:02d}"
-        draw = ImageDraw.Draw(frame)
-        right, top = frame.width - self.pad, self.pad
+        # White on black: grey, so chroma is neutral (128) over the whole box, and luma runs
+        # over the limited range, black 16 to white 235.
+        draw = ImageDraw.Draw(picture.y)
+        right, top = self.width - self.pad, self.pad
         box = draw.textbbox((right - self.pad, top + self.pad), code, font=self.font, anchor="ra")
-        draw.rectangle([box[0] - self.pad, top, right, box[3] + self.pad], fill=(0, 0, 0))
-        draw.text(
-            (right - self.pad, top + self.pad),
-            code,
-            font=self.font,
-            anchor="ra",
-            fill=(255, 255, 255),
-        )
+        corners = (box[0] - self.pad, top, right, box[3] + self.pad)
+        draw.rectangle(corners, fill=16)
+        draw.text((right - self.pad, top + self.pad), code, font=self.font, anchor="ra", fill=235)
+        for chroma in (picture.u, picture.v):
+            ImageDraw.Draw(chroma).rectangle([c // 2 for c in corners], fill=128)
 
 
 # --- the render ------------------------------------------------------------------------------
 
 
-def _compose(
-    framers: list[_Framer],
-    burn_in: _BurnIn | None,
-    times: list[float],
-    poses: list[CameraPose],
-    index: int,
-    previous: tuple[CameraPose, Image.Image] | None,
-) -> tuple[Image.Image, Image.Image]:
-    """(the frame to encode, the frame before burn-in), reusing the last one while still."""
-    pose = poses[index]
-    if previous is not None and previous[0] == pose and len(framers) == 1:
-        base = previous[1]
-    else:
-        base = framers[0].frame(pose)
-        if len(framers) == 2:
-            base = Image.blend(base, framers[1].frame(pose), ease_cosine(times[index]))
-    if burn_in is None:
-        return base, base
-    picture = base.copy()
-    burn_in.apply(picture, index)
-    return picture, base
+class _Composer:
+    """Frame `index` as the encoder takes it. Called in order, on one thread: it keeps the last
+    picture to reuse while the camera holds still."""
+
+    def __init__(
+        self,
+        framers: list[_Framer],
+        burn_in: _BurnIn | None,
+        times: list[float],
+        poses: list[CameraPose],
+        helper: Executor | None = None,
+    ):
+        self.framers, self.burn_in, self.times, self.poses = framers, burn_in, times, poses
+        self.helper = helper
+        self.last: tuple[CameraPose, Planes] | None = None
+
+    def __call__(self, index: int) -> av.VideoFrame:
+        pose = self.poses[index]
+        if self.last is not None and self.last[0] == pose and len(self.framers) == 1:
+            base = self.last[1]
+        else:
+            base = self.framers[0].planes(pose, self.helper)
+            if len(self.framers) == 2:
+                later = self.framers[1].planes(pose, self.helper)
+                base = blend(base, later, ease_cosine(self.times[index]))
+        self.last = (pose, base)
+        picture = base
+        if self.burn_in is not None:
+            picture = base.copy()
+            self.burn_in.apply(picture, index)
+        return video_frame(picture)
 
 
 def render_previz(
@@ -454,24 +530,30 @@ def render_previz(
         stream = container.add_stream("libx264", rate=job.fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"preset": X264_PRESET, "crf": str(X264_CRF)}
+        # The ffmpeg command line's threading: x264's own frame threads. PyAV's default
+        # (slice threads) splits each picture in two instead, which encodes slower.
+        stream.codec_context.thread_type = "AUTO"
         reported = -1
-        # Frame i+1 is composed on a thread while frame i is encoded: Pillow and x264 both
-        # release the GIL, and at most two frames are alive, so memory stays flat.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="previz") as composer:
-            upcoming = composer.submit(_compose, framers, burn_in, times, poses, 0, None)
+        # Frames are composed on a thread (chroma on a second one), up to COMPOSE_AHEAD ahead
+        # of the one being encoded: Pillow and x264 both release the GIL, and a few frames
+        # ahead keep the composer busy while x264 waits for one of its frame threads. Memory
+        # stays flat whatever the length. The composer stops first: it hands work to the helper.
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="previz-chroma") as helper,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="previz") as composer,
+        ):
+            compose = _Composer(framers, burn_in, times, poses, helper)
+            upcoming = deque(composer.submit(compose, i) for i in range(min(COMPOSE_AHEAD, frames)))
             for index in range(frames):
                 if should_stop is not None and should_stop():
-                    upcoming.cancel()
+                    for pending in upcoming:
+                        pending.cancel()
                     raise RenderCanceled(f"Render of {job.label!r} canceled at frame {index}.")
-                picture, base = upcoming.result()
-                if index + 1 < frames:
-                    previous = (poses[index], base)
-                    upcoming = composer.submit(
-                        _compose, framers, burn_in, times, poses, index + 1, previous
-                    )
-                video_frame = av.VideoFrame.from_image(picture)
-                video_frame.pts = index
-                container.mux(stream.encode(video_frame))
+                picture = upcoming.popleft().result()
+                if index + COMPOSE_AHEAD < frames:
+                    upcoming.append(composer.submit(compose, index + COMPOSE_AHEAD))
+                picture.pts = index
+                container.mux(stream.encode(picture))
                 percent = (index + 1) * 99 // frames
                 if on_progress is not None and percent // 5 > reported // 5:
                     reported = percent

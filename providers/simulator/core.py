@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from providers.simulator.callbacks import Callbacks
 
 FAULTS = (
     "rate_limit",  # 429 with Retry-After
@@ -110,6 +114,11 @@ class Simulator:
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
         self.video_path = video_path or sample_video()
+        # What the studio cost the "provider": status reads answered and result files served.
+        self.status_reads = 0
+        self.downloads = 0
+        self._quiet = threading.local()
+        self.callbacks = Callbacks(self)
 
     # faults ------------------------------------------------------------------------------
     def add_fault(self, provider: str, fault: str, times: int = 1) -> None:
@@ -133,6 +142,8 @@ class Simulator:
             self.submissions.clear()
             self.expired.clear()
             self.state.clear()
+            self.status_reads = self.downloads = 0
+        self.callbacks.clear()
 
     # jobs --------------------------------------------------------------------------------
     def create_job(self, provider: str, model: str, request: dict, *, prefix: str = "") -> Job:
@@ -175,8 +186,27 @@ class Simulator:
         """The state a status read answers with; in "polls" mode the read also ages the job."""
         with self.lock:
             state = self.state_of(job)
-            job.polls += 1
+            if not getattr(self._quiet, "on", False):
+                job.polls += 1
+                self.status_reads += 1
         return state
+
+    @contextlib.contextmanager
+    def unobserved(self) -> Iterator[None]:
+        """Build a status answer that is no status read (a callback's body): it neither ages
+        a job in "polls" mode nor counts as a read."""
+        self._quiet.on = True
+        try:
+            yield
+        finally:
+            self._quiet.on = False
+
+    def finished_at(self, job: Job) -> float | None:
+        """When (time.time()) the job reached its outcome; None while it has not, or when it
+        ends by status reads ("polls" mode) rather than by the clock."""
+        if self.progress_by != "time" or self.state_of(job) in ("queued", "running"):
+            return None
+        return time.time() - (time.monotonic() - (job.created + 3 * self.step))
 
     def running_count(self, provider: str) -> int:
         return sum(

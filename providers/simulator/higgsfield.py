@@ -290,6 +290,9 @@ def _accepted(
 ) -> Response:
     if request.query.get("hf_webhook"):
         _state(sim)["webhooks"][job.id] = request.query["hf_webhook"]
+        # The final status object, as GET .../status answers it [I: the payload is not
+        # documented beyond "retried for 2 hours, deduplicate by request_id"].
+        sim.callbacks.watch(job, request.query["hf_webhook"], lambda: status_object(sim, job, base))
     _state(sim)["spent"].setdefault(account, []).append(slug)
     return Response(200, _links(job, base, "queued"))
 

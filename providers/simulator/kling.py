@@ -230,6 +230,11 @@ def create(sim: Simulator, prefix: str, kind: str, request: Request, *, static: 
         return error(400, 1201, f"external_task_id {external} already exists")
     job = sim.create_job(prefix, model, body)
     job.external_id = external
+    if body.get("callback_url"):
+        # §3.8: a POST on every status change, the query's task object without the envelope.
+        sim.callbacks.watch(
+            job, body["callback_url"], lambda: task_object(sim, job), every_change=True
+        )
     if fault == "lost_answer":
         # The task exists, but the client hears only an internal error: only a query by
         # external_task_id can tell it was taken.

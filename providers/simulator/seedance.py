@@ -277,6 +277,9 @@ def create(sim: Simulator, prefix: str, request: Request) -> Response:
     elif body.get("draft"):
         body = {**body, "resolution": "480p"}
     job = sim.create_job(prefix, body["model"], body, prefix="cgt-")
+    if isinstance(body.get("callback_url"), str):
+        # [3P] "called with the final task result": the task object a status read returns.
+        sim.callbacks.watch(job, body["callback_url"], lambda: task_object(sim, job))
     return Response(200, {"id": job.id})
 
 

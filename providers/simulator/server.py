@@ -52,6 +52,9 @@ def _handler_for(sim: Simulator):
                 path = sim.file_for(token)
                 if path is None:
                     return Response(403, {"error": "This link has expired."})
+                if request.method == "GET":
+                    with sim.lock:
+                        sim.downloads += 1
                 return Response(200, file=path, headers={"Content-Type": "video/mp4"})
             if prefix == "_control":
                 return control(sim, request)
@@ -138,6 +141,7 @@ class SimulatorServer:
         return self
 
     def stop(self) -> None:
+        self.sim.callbacks.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
 

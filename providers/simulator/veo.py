@@ -363,6 +363,11 @@ def handle_gemini(sim: Simulator, request: Request) -> Response | None:
         if problem:
             return invalid(problem)
         job = sim.create_job("gemini", model, request.json)
+        hooks = (request.json.get("webhookConfig") or {}).get("uris") or []
+        if hooks:
+            # The finished operation, as a status read returns it [I: the 2026 webhook body is
+            # not in the sources read].
+            sim.callbacks.watch(job, hooks, lambda: gemini_operation(sim, job, version))
         return Response(200, {"name": f"models/{model}/operations/{job.id}"})
     if job_id and request.method == "GET":
         fault = status_fault(

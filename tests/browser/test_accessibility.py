@@ -202,6 +202,10 @@ def click(role: str, name: str) -> Step:
     return lambda page, world: page.get_by_role(role, name=name, exact=True).first.click()
 
 
+def labelled(name: str) -> Step:
+    return lambda page, world: page.get_by_label(name, exact=True).first.click()
+
+
 def unchecked(page, world: World) -> None:
     """Let forms post what the browser would refuse, to see the server's error markup."""
     page.evaluate(
@@ -321,7 +325,8 @@ PAGES: list[tuple[str, str | None, list[Step], str]] = [
     (
         "storyboard, a card's form in place",
         "owner",
-        [visit(storyboard), click("link", "Edit shot 1A here")],
+        # The card's actions come with its menu (docs/decisions/012): open it first.
+        [visit(storyboard), labelled("Actions for shot 1A"), click("link", "Edit shot 1A here")],
         "Save",
     ),
     (

@@ -16,10 +16,11 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Viewers are the team's reviewers: the comments panel is theirs to write in (issue 13).
+# Viewers are the team's reviewers: the comments panel is theirs to write in (issue 13), and
+# how the board is looked at (card size, presentation) is everyone's (issue 15).
 ENABLED_CONTROLS = """() => Array.from(document.querySelectorAll(
     "main input:not([type=hidden]), main select, main textarea, main button"))
-  .filter((el) => el.matches(":enabled") && !el.closest("#comments"))
+  .filter((el) => el.matches(":enabled") && !el.closest("#comments, .board-tools"))
   .map((el) => el.name || el.textContent.trim())"""
 
 
@@ -74,6 +75,7 @@ def test_a_viewer_finds_nothing_to_change(page):
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
     expect(page.locator(".shot-card[draggable=true]")).to_have_count(0)
     assert page.evaluate(ENABLED_CONTROLS) == []
+    expect(page.get_by_role("button", name="Present")).to_be_enabled()
 
     page.get_by_role("link", name="1A", exact=True).click()
     expect(page.get_by_role("heading", name="Shot 1A")).to_be_visible()

@@ -1,5 +1,7 @@
 """A filmmaker's first session, in Chromium: sign in to storyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -70,6 +72,7 @@ def test_from_sign_in_to_a_storyboard(page, tmp_path):
     expect(page.locator(".shot-card .label")).to_have_text(["1B", "1A"])
 
     # The keyboard fallback puts it back.
+    page.get_by_label("Actions for shot 1B").click()  # the card's menu
     page.get_by_role("button", name="Move shot 1B later").click()
     expect(page.locator(".shot-card .label")).to_have_text(["1A", "1B"])
 
@@ -89,6 +92,7 @@ def test_move_a_shot_to_another_scene_without_a_mouse(page):
     ShotFactory(scene=first, label="1A")
     sign_in(page)
     page.goto(f"/projects/{membership.project.pk}/")
+    page.get_by_label("Actions for shot 1A").click()  # the menu brings the scene list
     page.get_by_label("Scene for shot 1A").select_option(label="Scene 2")
     page.locator(".shot-card", has_text="1A").get_by_role("button", name="Move", exact=True).click()
     expect(page.locator(f"#scene-{second.pk} .shot-card .label")).to_have_text(["1A"])
@@ -114,6 +118,7 @@ def test_edit_and_delete_inline_on_the_board(page):
     expect(page.get_by_role("heading", name="1. Cliffs — Dusk")).to_be_visible()
 
     # A card edited in place: bad input first, then good.
+    page.get_by_label("Actions for shot 1A").click()
     page.get_by_role("link", name="Edit shot 1A here").click()
     card = page.locator(".shot-card.editing")
     card.get_by_label("Duration seconds").fill("0")
@@ -127,6 +132,64 @@ def test_edit_and_delete_inline_on_the_board(page):
 
     # Delete asks first.
     page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("Actions for shot 1B").click()
     page.get_by_role("button", name="Delete shot 1B").click()
     expect(page.locator(".shot-card .label")).to_have_text(["1A"])
+    assert page.csp_violations == []
+
+
+def test_card_sizes_presentation_and_a_move_that_swaps_only_two_scenes(page):
+    from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+
+    membership = MembershipFactory(user=UserFactory(username="mara"))
+    scenes = [
+        SceneFactory(project=membership.project, number=n, title=f"Place {n}", order=n)
+        for n in (1, 2, 3)
+    ]
+    ShotFactory(scene=scenes[0], label="1A", subject="The tower", action="Rain on glass.")
+    ShotFactory(scene=scenes[0], label="1B", subject="The sea", dialogue="MARA: Not tonight.")
+    ShotFactory(scene=scenes[2], label="3A", subject="The stairs")
+    sign_in(page)
+    page.goto(f"/projects/{membership.project.pk}/")
+
+    # The size picked is kept on this browser.
+    page.get_by_role("button", name="Large").click()
+    expect(page.locator("#board")).to_have_class(re.compile(r"\bcards-large\b"))
+    page.reload()
+    expect(page.locator("#board")).to_have_class(re.compile(r"\bcards-large\b"))
+    expect(page.get_by_role("button", name="Large")).to_have_attribute("aria-pressed", "true")
+
+    # Presentation: one frame at a time, arrows step, Escape leaves.
+    page.get_by_role("button", name="Present").click()
+    stage = page.get_by_role("dialog", name="Presentation")
+    expect(stage.locator(".present-label")).to_have_text("1A", timeout=15_000)
+    expect(stage).to_contain_text("Rain on glass.")
+    page.keyboard.press("ArrowRight")
+    expect(stage.locator(".present-label")).to_have_text("1B")
+    expect(stage).to_contain_text("MARA: Not tonight.")
+    page.keyboard.press("ArrowRight")
+    expect(stage.locator(".present-label")).to_have_text("3A")
+    page.keyboard.press("ArrowLeft")
+    expect(stage.locator(".present-label")).to_have_text("1B")
+    page.keyboard.press("Escape")
+    if stage.count():  # a real full screen takes the first Escape for itself
+        page.keyboard.press("Escape")
+    expect(stage).to_have_count(0, timeout=15_000)
+
+    # A move swaps the two scenes it touched, and leaves the third one as it was.
+    page.locator(f"#scene-{scenes[1].pk}").evaluate("el => el.dataset.untouched = 'yes'")
+    page.locator(f"#scene-{scenes[2].pk}").evaluate("el => el.dataset.untouched = 'yes'")
+    page.locator(f"#scene-{scenes[0].pk}").evaluate("el => el.dataset.untouched = 'yes'")
+    page.get_by_label("Actions for shot 1A").click()
+    page.get_by_label("Scene for shot 1A").select_option(label="Scene 3")
+    page.locator("#shot-" + str(membership.project.shots.get(label="1A").pk)).get_by_role(
+        "button", name="Move", exact=True
+    ).click()
+    expect(page.locator(f"#scene-{scenes[2].pk} .shot-card .label")).to_have_text(
+        ["3A", "1A"], timeout=15_000
+    )
+    expect(page.locator(f"#scene-{scenes[0].pk} .shot-card .label")).to_have_text(["1B"])
+    assert page.locator(f"#scene-{scenes[1].pk}").get_attribute("data-untouched") == "yes"
+    assert page.locator(f"#scene-{scenes[0].pk}").get_attribute("data-untouched") is None
+    assert page.locator(f"#scene-{scenes[2].pk}").get_attribute("data-untouched") is None
     assert page.csp_violations == []

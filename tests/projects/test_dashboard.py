@@ -181,6 +181,17 @@ def test_estimate_against_actual_per_model(client, owner, shot):
     assert rows["Kling 2.6 Pro"]["difference"] == D("0.20")
 
 
+def test_a_refund_lowers_the_actual_and_leaves_the_estimate_counted_once(client, owner, shot):
+    refunded = paid_take(shot, number=1, held="2.00", actual="1.50", model="veo-3.1")
+    budget_refund(take=refunded, amount=D("0.50"), note="provider credit")
+    paid_take(shot, number=2, held="3.00", actual="3.00", model="veo-3.1")
+    paid_take(shot, number=3, held="4.00", state=TakeState.FAILED, model="veo-3.1")
+
+    (veo,) = page(client, owner).context["data"].estimates
+
+    assert (veo["takes"], veo["estimated"], veo["actual"]) == (2, D("5.00"), D("4.00"))
+
+
 def test_success_rate_and_median_time_to_video_per_provider(client, owner, shot):
     paid_take(shot, number=1, provider="google", seconds=60)
     paid_take(shot, number=2, provider="google", seconds=100)
@@ -282,9 +293,9 @@ def many_rows(shot, count: int) -> None:
         )
 
 
-# Session, user, the project choices, per day, five groupings, estimate (2), failures (2),
+# Session, user, the project choices, per day, five groupings, estimate (1), failures (2),
 # providers (2), budgets, the top bar's unread notifications.
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 16
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -1,5 +1,7 @@
 """Decisions: an owner approves a shot's circled take for final; versions v1, v2, … of takes."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -57,7 +59,7 @@ def test_an_owner_approves_the_circled_take_with_a_note(client, owner, shot, cir
     assert f"Approved · take 3 · by {owner.username}" in page
     assert "Locked: the wave is right" in page
     board = client.get(reverse("projects:storyboard", args=[shot.project_id])).content.decode()
-    assert f"Approved · take 3 · by {owner.username}" in board
+    assert f"Approved · take 3 · by {owner.username}" in unescape(board)  # "&middot;" there
 
 
 def test_an_editor_cannot_approve(client, editor, shot, circled):

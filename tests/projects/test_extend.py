@@ -380,9 +380,9 @@ def test_a_ready_extendable_card_costs_two_queries_more(
     parent = ready_take(veo_shot)
     client.force_login(viewer)
     url = reverse("projects:take-card", args=[parent.project_id, parent.pk])
-    # Session, user, membership + project, the take, its shot's circle, its history; then the
-    # rate cards (Extend's price) and the takes that extend it.
-    with django_assert_num_queries(8):
+    # Session, user, the take with its project, shot and the viewer's role, its history; then
+    # the rate cards (Extend's price) and the takes that extend it.
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

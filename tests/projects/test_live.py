@@ -215,7 +215,7 @@ def test_outsiders_see_nothing_and_anonymous_signs_in(client, shot):
 def test_the_card_of_one_shot_is_the_boards_card(client, shot, django_assert_num_queries):
     client.force_login(member(shot.project, "ana", Role.EDITOR))
     url = reverse("projects:shot-board-card", args=[shot.project_id, shot.pk])
-    # Session, user, membership, the shot, the scenes for "move to".
+    # Session, user, membership, the shot, its card row (the scene list comes with the menu).
     with django_assert_num_queries(5):
         response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()

@@ -26,6 +26,7 @@ def unclear_take(user, shot, **fields) -> Take:
         "error_message": "Kling: internal error (code 5000, HTTP 500)",
         "submit_attempts": 1,
         "next_poll_at": timezone.now() - timedelta(seconds=1),
+        "dispatched_at": None,  # its submit message was picked up: none waits for it
         **fields,
     }
     Take.objects.filter(pk=take.pk).update(**values)
@@ -70,7 +71,7 @@ def test_a_failing_lookup_is_asked_again_later_and_keeps_the_hold(simulator, set
     settings.TAKE_LOOKUP_AFTER_SECONDS = 30
     user, shot = make_shot("kling-2.6-std")
     take = unclear_take(user, shot)
-    simulator.sim.add_fault("kling", "server_error", times=4)  # the GET and its retries
+    simulator.sim.add_fault("kling", "server_error")  # the GET, tried once
     take_check(take.pk)
     take.refresh_from_db()
     assert take.state == TakeState.NEEDS_CHECK

@@ -109,6 +109,7 @@ ROUTES = [
     Route("shot", "POST", "edit", 302),
     Route("shot-card-edit", "GET", "edit", 302),  # without HTMX it sends you to the editor
     Route("shot-card-edit", "POST", "edit", 302),
+    Route("shot-move", "GET", "edit", 200),  # the card's actions menu, fetched when opened
     Route("shot-move", "POST", "edit", 302),
     Route("shot-delete", "POST", "edit", 302, changes=False),  # takes in flight, as above
     Route("shot-preview", "POST", "edit", 200, changes=False),

@@ -14,6 +14,7 @@ from projects.pipeline.download import take_download
 from projects.pipeline.follow import take_follow
 from projects.pipeline.submit import take_submit
 from projects.pipeline.sweeper import sweep
+from projects.services import work
 from projects.services.takes import (
     scene_generate,
     take_cancel,
@@ -131,13 +132,49 @@ def test_a_claim_that_never_came_back_needs_a_check_and_is_not_resent(
     assert Shot.objects.get(pk=shot.pk).status == ShotStatus.READY
 
 
-def test_the_sweeper_leases_due_takes_once(editor, shot, render_queue):
+def overdue(take, **fields):
+    past = timezone.now() - timedelta(seconds=1)
+    Take.objects.filter(pk=take.pk).update(next_poll_at=past, **fields)
+
+
+def test_the_sweeper_sends_no_second_message_while_one_waits(editor, shot, render_queue):
+    take = take_request(shot=shot, user=editor)  # its submit message is in the queue
+    overdue(take)
+    assert sweep()["queued"] == 0  # a long queue is not a lost message
+    overdue(take, dispatched_at=None)  # as if picked up by a worker that then died
+    assert sweep()["queued"] == 1
+    assert sweep()["queued"] == 0  # sent once: stamped until a worker picks it up
+    overdue(take)
+    assert sweep()["queued"] == 0
+
+
+def test_a_message_waiting_past_the_lost_time_is_sent_again(editor, shot, render_queue, settings):
     take = take_request(shot=shot, user=editor)
-    Take.objects.filter(pk=take.pk).update(next_poll_at=timezone.now() - timedelta(seconds=1))
+    lost = timezone.now() - timedelta(seconds=settings.TAKE_MESSAGE_LOST_SECONDS + 1)
+    overdue(take, dispatched_at=lost)
     assert sweep()["queued"] == 1
-    assert sweep()["queued"] == 0  # leased: not enqueued again until the lease ends
-    Take.objects.filter(pk=take.pk).update(next_poll_at=timezone.now() - timedelta(seconds=1))
+    assert Take.objects.get(pk=take.pk).dispatched_at > lost
+
+
+def test_a_worker_picking_a_message_up_starts_the_short_lease(editor, shot, render_queue, settings):
+    take = take_request(shot=shot, user=editor)
+    assert Take.objects.get(pk=take.pk).dispatched_at is not None
+    overdue(take)
+    work.picked_up(work.SUBMIT, take.pk)
+    picked = Take.objects.get(pk=take.pk)
+    assert picked.dispatched_at is None
+    lease = timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
+    assert timezone.now() < picked.next_poll_at <= timezone.now() + lease
+    assert sweep()["queued"] == 0  # running: the lease holds the sweeper off
+    overdue(take)  # the worker died: the lease ran out
     assert sweep()["queued"] == 1
+
+
+def test_a_stale_message_leaves_the_next_steps_stamp(editor, shot, render_queue):
+    take = take_request(shot=shot, user=editor)
+    stamp = Take.objects.get(pk=take.pk).dispatched_at
+    work.picked_up(work.FOLLOW, take.pk)  # a follow for a take that is still queued
+    assert Take.objects.get(pk=take.pk).dispatched_at == stamp
 
 
 def test_cancel_before_sending_never_sends(editor, shot, render_queue):

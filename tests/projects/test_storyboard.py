@@ -1,3 +1,6 @@
+from html import unescape
+from urllib.parse import urljoin
+
 import pytest
 from django.urls import reverse
 
@@ -24,7 +27,8 @@ def test_storyboard_lists_scenes_and_shot_cards_in_order(client, owner, project,
     assert response.status_code == 200
     assert html.index("First") < html.index("Second")
     assert "pan +3, dolly -5" in html
-    assert "Medium shot · 5 s · Previz (local, free)" in html
+    # The board writes its own "·" as &middot; (templatetags/board.py ascii_html): same text.
+    assert "Medium shot · 5 s · Previz (local, free)" in unescape(html)
 
 
 def _queries_for_board(client, django_assert_max_num_queries, project):
@@ -43,12 +47,17 @@ def test_storyboard_query_count_is_the_same_for_1_and_200_shots(
     scenes = [SceneFactory(project=project) for _ in range(4)]
     ShotFactory(scene=scenes[0])
     client.force_login(owner)
-    # session, user, membership + project, scenes, shots (with circled takes), rate cards,
-    # the top bar's unread notifications
-    with django_assert_num_queries(7) as one:
+    # session, user, membership + project, scenes, card rows (with circled takes), the video
+    # takes' numbers (version stacks), ready shots (for the estimates), rate cards, the top
+    # bar's unread notifications
+    with django_assert_num_queries(9) as one:
         client.get(board_url(project))
+    # Half of them ready: the Generate estimates read those shots, in one query too.
     Shot.objects.bulk_create(
-        [Shot(project=project, scene=scenes[i % 4], label=f"X{i}", order=i) for i in range(199)]
+        [
+            Shot(project=project, scene=scenes[i % 4], label=f"X{i}", order=i, status=status)
+            for i, status in enumerate(["draft", "ready"] * 99 + ["ready"])
+        ]
     )
     assert project.shots.count() == 200
     with django_assert_num_queries(len(one.captured_queries)) as many:
@@ -70,7 +79,7 @@ def test_adding_a_scene_through_htmx_returns_the_board(client, editor, project):
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#board"
-    assert "1. Harbour — Quay, Dawn" in response.content.decode()
+    assert "1. Harbour — Quay, Dawn" in unescape(response.content.decode())
     assert "<html" not in response.content.decode()
 
 
@@ -178,7 +187,7 @@ def test_the_scene_button_shows_the_total_for_its_ready_shots(client, editor, pr
     ShotFactory(scene=scene, status="ready", target_model="kling-2.6-pro", label="K1")
     client.force_login(editor)
     html = client.get(board_url(project)).content.decode()
-    assert "Generate ready shots · up to $0.80 (no price yet: K1)" in html
+    assert "Generate ready shots · up to $0.80 (no price yet: K1)" in unescape(html)
 
 
 def test_viewer_sees_the_board_without_edit_controls(client, viewer, project, scene):
@@ -238,7 +247,11 @@ def test_editing_a_card_in_place(client, editor, project, scene):
         status="ready",
     )
     response = client.post(url, data, HTTP_HX_REQUEST="true")
-    assert response["HX-Retarget"] == "#board"
+    # Only the card comes back (and its scene's header, out of band, for the estimate).
+    assert response["HX-Retarget"] == f"#shot-{shot.pk}"
+    html = response.content.decode()
+    assert html.count('class="shot-card') == 1 and 'id="board"' not in html
+    assert f'id="scene-head-{scene.pk}" hx-swap-oob="true"' in html
     shot.refresh_from_db()
     assert (shot.label, shot.subject, shot.duration_seconds, shot.status) == (
         "1AA",
@@ -272,14 +285,28 @@ def test_a_bad_card_edit_keeps_the_input_and_the_saved_shot(client, editor, proj
     assert (shot.label, shot.subject) == ("1A", "The keeper")
 
 
-def test_deleting_a_card_through_htmx_returns_the_board(client, editor, project, scene):
+def test_deleting_a_card_through_htmx_returns_only_its_scene(client, editor, project, scene):
     shot = ShotFactory(scene=scene, label="1A")
+    bystander = SceneFactory(project=project)
+    ShotFactory(scene=bystander, label="2A")
     client.force_login(editor)
     response = client.post(
         reverse("projects:shot-delete", args=[project.pk, shot.pk]), HTTP_HX_REQUEST="true"
     )
-    assert response["HX-Retarget"] == "#board"
-    assert "No shots in this scene yet." in response.content.decode()
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#scene-{scene.pk}"
+    assert html.count("<section") == 1 and 'id="board"' not in html
+    assert f'id="scene-{bystander.pk}"' not in html
+    assert "No shots in this scene yet." in html
+    assert not Shot.objects.filter(pk=shot.pk).exists()
+
+
+def test_deleting_a_card_without_js_goes_back_to_its_scene(client, editor, project, scene):
+    shot = ShotFactory(scene=scene, label="1A")
+    client.force_login(editor)
+    response = client.post(reverse("projects:shot-delete", args=[project.pk, shot.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#scene-{scene.pk}")
     assert not Shot.objects.filter(pk=shot.pk).exists()
 
 
@@ -297,3 +324,150 @@ def test_deleting_a_scene_removes_its_shots_pictures(
         client.post(reverse("projects:scene-delete", args=[project.pk, scene.pk]))
     assert not project.scenes.exists()
     assert not default_storage.exists(shot.hero_frame.name)
+
+
+def test_a_move_to_another_scene_returns_only_the_two_scenes(client, editor, project, scene):
+    other, bystander = SceneFactory(project=project), SceneFactory(project=project)
+    moving = ShotFactory(scene=scene, label="M", order=1)
+    ShotFactory(scene=bystander, label="B", order=1)
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:shot-move", args=[project.pk, moving.pk]),
+        {"scene": other.pk, "position": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#scene-{other.pk}"
+    assert f'<section class="scene" id="scene-{other.pk}"' in html
+    assert f'id="scene-{scene.pk}" data-scene-id="{scene.pk}" hx-swap-oob="true"' in html
+    assert f'id="scene-{bystander.pk}"' not in html and 'id="board"' not in html
+    assert html.count('class="shot-card') == 1
+
+
+def test_earlier_later_through_htmx_returns_that_scene(client, editor, project, scene):
+    ShotFactory(scene=scene, label="A", order=1)
+    b = ShotFactory(scene=scene, label="B", order=2)
+    SceneFactory(project=project)
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:shot-move", args=[project.pk, b.pk]),
+        {"direction": "earlier"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#scene-{scene.pk}"
+    assert html.count("<section") == 1
+    assert html.index(">B</a>") < html.index(">A</a>")
+
+
+def test_the_card_menu_brings_the_scene_list_on_demand(client, editor, project, scene):
+    SceneFactory(project=project, number=2)
+    shot = ShotFactory(scene=scene, label="1A")
+    client.force_login(editor)
+    board = client.get(board_url(project)).content.decode()
+    assert "<select" not in board.split('id="board"', 1)[1]  # no scene list per card
+    url = reverse("projects:shot-move", args=[project.pk, shot.pk])
+    # The menu is a plain link (the page without JS), relative to the board's own URL.
+    assert urljoin(board_url(project), f"shots/{shot.pk}/move/") == url
+    assert f'<a href="shots/{shot.pk}/move/">' in board
+    menu = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'aria-label="Scene for shot 1A"' in menu and "Scene 2</option>" in menu
+    assert "<html" not in menu
+    page = client.get(url).content.decode()  # without JS: a small page with the same forms
+    assert "<html" in page and 'aria-label="Move shot 1A earlier"' in page
+
+
+def test_cards_are_image_first_at_the_shots_aspect_ratio(client, owner, project, scene):
+    ShotFactory(scene=scene, label="1A", aspect_ratio="9:16", action="She turns.")
+    client.force_login(owner)
+    html = client.get(board_url(project)).content.decode()
+    card = html[html.index('id="shot-') :]
+    assert card.index('class="frame ar-9x16"') < card.index('class="label"')
+    assert '<p class="action">She turns.</p>' in card
+
+
+def test_card_text_is_escaped(client, owner, project, scene):
+    ShotFactory(scene=scene, label="1A", subject="<b>bold</b>", dialogue="A & B")
+    client.force_login(owner)
+    html = client.get(board_url(project)).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
+    assert "A &amp; B" in html
+
+
+def test_card_links_are_relative_to_the_board_and_lead_to_the_shot(client, owner, project, scene):
+    shot = ShotFactory(scene=scene, label="1A")
+    client.force_login(owner)
+    html = client.get(board_url(project)).content.decode()
+    card = html[html.index(f'id="shot-{shot.pk}"') :]
+    card = card[: card.index("</li>")]
+    href = card.split('class="label" ', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    assert urljoin(board_url(project), href) == reverse("projects:shot", args=[project.pk, shot.pk])
+    assert client.get(urljoin(board_url(project), href)).status_code == 200
+    assert '<summary aria-label="Actions for shot 1A">' in card
+    assert "draggable" not in card and '=""' not in card  # set by the script; no empty attributes
+
+
+def test_a_big_board_stays_small(client, owner, project):
+    """Markup per card is what makes a 500-shot board heavy: a typical card stays under 700
+    bytes (scripts/bench_board.py measures the whole board: 500 shots, goal 500 KB)."""
+    scene = SceneFactory(project=project)
+    Shot.objects.bulk_create(
+        [
+            Shot(
+                project=project,
+                scene=scene,
+                label=f"1{i}",
+                order=i,
+                subject=f"The keeper climbs the stairs, shot {i}",
+                status="ready",
+            )
+            for i in range(20)
+        ]
+    )
+    client.force_login(owner)
+    html = client.get(board_url(project)).content.decode()
+    cards = html.split('<li class="shot-card')[1:]
+    assert len(cards) == 20
+    assert max(len(card.split("</li>", 1)[0].encode()) for card in cards) < 700
+
+
+def test_a_card_alone_is_the_card_on_the_board(client, owner, project, scene):
+    """The board counts version stacks for all its cards at once, a single card (an edit's
+    answer, a live refresh) in its own query: both read the same."""
+    from projects.selectors.board import board_cards, card_for
+    from projects.services.takes import take_circle
+    from projects.templatetags.board import CardPainter
+    from tests.projects.test_decisions import make_take
+
+    shot = ShotFactory(scene=scene, label="1A")
+    for number in (1, 2, 3):
+        make_take(shot, number)
+    take_circle(take=shot.takes.get(number=2), user=owner)
+    shot.refresh_from_db()
+    on_board = board_cards(project)[scene.pk][0]
+    assert on_board == card_for(shot)
+    assert on_board[-2:] == (3, 2)
+    painted = CardPainter(project.pk, can_edit=True).card(on_board)
+    assert '<p class="version-mark">v2 circled of 3</p>' in painted
+
+
+def test_the_add_scene_fields_are_the_scene_forms_own():
+    """The board paints its empty "Add a scene" fields from a constant (templatetags/
+    board_scenes.py): it must read as Django renders SceneForm, so a change to the form shows
+    here. After a refused add the form is Django's own, with its errors."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from projects.forms import SceneForm
+    from projects.templatetags.board_scenes import add_scene_fields
+
+    def tags(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    form = SceneForm(prefix="new-scene")
+    django_html = render_to_string("partials/form_fields.html", {"form": form})
+    assert tags(add_scene_fields(form)) == tags(django_html)
+    refused = SceneForm({"new-scene-title": ""}, prefix="new-scene")
+    assert refused.errors
+    assert 'class="field-errors"' in add_scene_fields(refused)

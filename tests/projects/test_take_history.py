@@ -101,7 +101,7 @@ def test_the_card_costs_the_same_queries_however_long_the_history(
     )
     client.force_login(viewer)
     url = reverse("projects:take-card", args=[take.project_id, take.pk])
-    # Session, user, membership + project, the take, its shot's circle, its history.
-    with django_assert_num_queries(6):
+    # Session, user, the take with its project, shot and the viewer's role, its history.
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
     assert Take.objects.get(pk=take.pk).events.count() == events

@@ -46,7 +46,7 @@ def _start(
     """
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
-    queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.RENDER_QUEUE}" if pipeline else queue
+    queues = ",".join(settings.QUEUES.values()) if pipeline else queue
     command = [
         sys.executable,
         "-m",

@@ -179,10 +179,13 @@ def test_timeout_on_submit_is_unknown_outcome(simulator, make_provider, make_req
 
 
 @pytest.mark.parametrize("fault", ["rate_limit", "server_error"])
-def test_poll_faults_are_retried_transparently(simulator, make_provider, make_request, fault):
+def test_poll_faults_go_back_to_the_pipeline(simulator, make_provider, make_request, fault):
     provider = make_provider()
     submitted = provider.submit(make_request())
     simulator.sim.add_fault("higgsfield", fault, times=2)
+    for _ in range(2):  # each poll tries once; the pipeline asks again later (decision 011)
+        with pytest.raises(Transient):
+            provider.poll(submitted.remote_id)
     assert provider.poll(submitted.remote_id).state in (State.QUEUED, State.RUNNING)
     assert simulator.sim.faults["higgsfield"] == []
 

@@ -99,7 +99,7 @@ def test_lookup_says_none_only_when_kling_has_no_such_task(simulator):
     provider = make(simulator)
     assert provider.lookup(replace(shot(), request_key="never-sent")) is None
     # A lookup that keeps failing is not proof of absence: it raises, it never says None.
-    simulator.sim.add_fault("kling", "server_error", times=4)  # the first try and 3 retries
+    simulator.sim.add_fault("kling", "server_error")  # one try: no retries inside the call
     with pytest.raises(Transient):
         provider.lookup(shot())
 
@@ -223,10 +223,13 @@ def test_ambiguous_submit_is_unknown_outcome_and_not_resent(simulator, fault):
 
 # --- faults on poll -------------------------------------------------------------------------
 @pytest.mark.parametrize("fault", ["rate_limit", "server_error"])
-def test_poll_faults_are_retried_transparently(simulator, fault):
+def test_poll_faults_go_back_to_the_pipeline(simulator, fault):
     provider = make(simulator)
     submitted = provider.submit(shot())
     simulator.sim.add_fault("kling", fault, times=2)
+    for _ in range(2):  # each poll tries once; the pipeline asks again later (decision 011)
+        with pytest.raises(Transient):
+            provider.poll(submitted.remote_id)
     progress = provider.poll(submitted.remote_id)
     assert progress.state in (State.QUEUED, State.RUNNING)
     assert simulator.sim.faults["kling"] == []

@@ -124,9 +124,11 @@ def test_out_of_credits_is_quota_not_a_rejected_input(runway, simulator):
     assert simulator.sim.submissions == [] and simulator.sim.jobs == {}
 
 
-def test_rate_limit_on_poll_is_retried(runway, simulator):
+def test_rate_limit_on_poll_goes_back_to_the_pipeline(runway, simulator):
     submitted = runway.submit(generation_request("runway-gen4.5"))
     simulator.sim.add_fault("runway", "rate_limit")
+    with pytest.raises(Transient):  # tried once: the pipeline asks again later
+        runway.poll(submitted.remote_id)
     progress = runway.poll(submitted.remote_id)
     assert progress.state in (State.QUEUED, State.RUNNING)
     assert simulator.sim.faults["runway"] == []
@@ -144,9 +146,12 @@ def test_unavailable_on_submit_is_transient(runway, simulator):
         runway.submit(generation_request("runway-gen4.5"))
 
 
-def test_server_error_on_poll_is_retried(runway, simulator):
+def test_server_error_on_poll_is_asked_again_later(runway, simulator):
     submitted = runway.submit(generation_request("runway-gen4.5"))
     simulator.sim.add_fault("runway", "server_error", times=2)
+    for _ in range(2):
+        with pytest.raises(Transient):
+            runway.poll(submitted.remote_id)
     progress, _ = wait(runway, submitted.remote_id)
     assert progress.state == State.SUCCEEDED
 

@@ -131,13 +131,15 @@ def test_rate_limit_on_submit_is_transient_with_retry_after(provider, simulator)
 
 
 @pytest.mark.parametrize("fault", ["rate_limit", "server_error", "unavailable"])
-def test_poll_faults_are_retried_transparently(provider, simulator, waits, fault):
+def test_poll_faults_go_back_to_the_pipeline(provider, simulator, waits, fault):
     submitted = provider.submit(shot())
     simulator.sim.add_fault("seedance", fault)
-    assert provider.poll(submitted.remote_id).state in (State.QUEUED, State.RUNNING)
-    assert len(waits) == 1
+    with pytest.raises(Transient) as caught:  # tried once: the pipeline asks again later
+        provider.poll(submitted.remote_id)
     if fault == "rate_limit":
-        assert waits == [2.0]  # Retry-After honoured
+        assert caught.value.retry_after == 2.0  # Retry-After passed on for the pipeline
+    assert provider.poll(submitted.remote_id).state in (State.QUEUED, State.RUNNING)
+    assert waits == []  # nothing slept
 
 
 @pytest.mark.parametrize("fault", ["server_error", "malformed"])

@@ -147,6 +147,6 @@ def test_check_connection_says_what_the_key_does(make_provider, simulator):
     assert not check.ok and "refused the key" in check.message
     check = make_provider(api_key=None).check_connection()
     assert not check.ok and "ARK_API_KEY" in check.message
-    simulator.sim.add_fault("seedance", "unavailable", times=4)  # the first try and 3 retries
+    simulator.sim.add_fault("seedance", "unavailable")  # one try: no retries inside the call
     check = make_provider().check_connection()
     assert not check.ok and check.message.startswith("Could not check")

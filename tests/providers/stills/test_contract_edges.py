@@ -7,7 +7,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from providers.core.base import QuotaExceeded, Rejected, State
+from providers.core.base import QuotaExceeded, Rejected, State, Transient
 from providers.seedance.stills import parse_still as parse_seedream
 from providers.veo.stills import parse_still as parse_gemini
 from tests.providers.stills.conftest import adapter_for, finish, shape, still_request
@@ -130,10 +130,12 @@ def test_an_expired_still_link_is_refused_at_download(simulator, tmp_path, slug,
         provider.download(progress.result_url, str(tmp_path / "x.png"), max_bytes=10**7)
 
 
-def test_a_status_read_fault_on_a_still_task_is_retried(simulator, tmp_path):
+def test_a_status_read_fault_on_a_still_task_is_asked_again(simulator, tmp_path):
     provider = adapter_for(simulator, "runway")
     submitted = provider.submit(still_request("runway-gen4-image"))
     simulator.sim.add_fault("runway", "server_error")
+    with pytest.raises(Transient):  # tried once: the pipeline asks again later
+        provider.poll(submitted.remote_id)
     progress = finish(provider, submitted)
     assert progress.state is State.SUCCEEDED
     assert progress.cost == Decimal("0.08")  # 8 credits at 1080p, as the task reports

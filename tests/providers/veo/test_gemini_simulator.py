@@ -144,13 +144,12 @@ def test_busy_is_transient_with_googles_retry_delay(gemini, simulator):
 
 
 @pytest.mark.parametrize("fault", ["rate_limit", "server_error", "malformed"])
-def test_poll_faults_are_retried_transparently(gemini, simulator, fault):
+def test_poll_faults_go_back_to_the_pipeline(gemini, simulator, fault):
     remote_id = gemini.submit(veo_request()).remote_id
     simulator.sim.add_fault("gemini", fault)
-    if fault == "malformed":
-        # A 200 that is not JSON is not retried by the HTTP layer: the poll says "try later".
-        with pytest.raises(Transient):
-            gemini.poll(remote_id)
+    # Tried once, whatever the fault: the poll says "try later" and the pipeline does.
+    with pytest.raises(Transient):
+        gemini.poll(remote_id)
     assert wait(gemini, remote_id).state is State.SUCCEEDED
     assert simulator.sim.faults["gemini"] == []
 

@@ -134,6 +134,9 @@ def test_faults(vertex, simulator):
     remote_id = vertex.submit(veo_request()).remote_id
     simulator.sim.add_fault("vertex", "rate_limit")
     simulator.sim.add_fault("vertex", "server_error")
+    for _ in range(2):  # each poll tries once; the pipeline asks again later
+        with pytest.raises(Transient):
+            vertex.poll(remote_id)
     assert wait(vertex, remote_id).state is State.SUCCEEDED
 
 
