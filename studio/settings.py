@@ -377,8 +377,8 @@ STUDIO_ENCRYPTION_KEY = os.environ.get("STUDIO_ENCRYPTION_KEY", "")
 VIDEO_PROVIDER_WRAPPERS: list[str] = []
 TAKE_TASK_LEASE_SECONDS = int(os.environ.get("TAKE_TASK_LEASE_SECONDS", 30))
 # A take's message still not picked up after this long is taken as lost (a broker restart, a
-# killed worker's prefetch) and sent again; far above any queue wait (docs/decisions/011).
-TAKE_MESSAGE_LOST_SECONDS = int(os.environ.get("TAKE_MESSAGE_LOST_SECONDS", 600))
+# killed worker's prefetch) and sent again; above any queue wait we expect (docs/decisions/011).
+TAKE_MESSAGE_LOST_SECONDS = int(os.environ.get("TAKE_MESSAGE_LOST_SECONDS", 180))
 # A claim older than this with no answer means the worker died mid-submit: needs a check.
 TAKE_SUBMIT_TIMEOUT_SECONDS = int(os.environ.get("TAKE_SUBMIT_TIMEOUT_SECONDS", 300))
 TAKE_MAX_VIDEO_BYTES = int(os.environ.get("TAKE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024))
