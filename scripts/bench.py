@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+from scripts.bench_support import X264_ARGS, print_figures
+
 SECONDS, WIDTH, HEIGHT, FPS = 8, 1280, 720, 24
 SOURCE_SIZE = (1920, 1080)
 MOVE = {"dolly": 5, "pan": 4}
@@ -117,14 +119,7 @@ def ffmpeg_command(still: str, output: str) -> list[str]:
         zoompan,
         "-frames:v",
         str(job.frame_count),
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-crf",
-        "23",
-        "-pix_fmt",
-        "yuv420p",
+        *X264_ARGS,
         "-movflags",
         "+faststart",
         output,
@@ -179,8 +174,7 @@ def main(argv: list[str] | None = None) -> None:
             found += part_figures(part, args)
             sys.stdout.flush()
     print("\nfigures:")
-    for name, value, goal in found:
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(found)
 
 
 PARTS = ("previz", "animatic", "board", "pages", "requests", "pipeline")
@@ -198,8 +192,7 @@ def part_figures(part: str, args: argparse.Namespace) -> list[tuple[str, str, st
     else:
         module = importlib.import_module(f"scripts.bench_{part}")
         figures = module.figures(argparse.Namespace(runs=None if part == "board" else args.runs))
-    for name, value, goal in figures:
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures)
     return figures
 
 

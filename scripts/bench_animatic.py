@@ -11,6 +11,7 @@ import tempfile
 import time
 
 from scripts.bench import FPS, child, report, run_child_rusage
+from scripts.bench_support import X264_ARGS
 
 ANIMATIC_SIZE = (1280, 720)
 # (seconds on the cut, take length, take fps, take size): shorter takes are held, longer trimmed.
@@ -182,14 +183,7 @@ def animatic_ffmpeg_commands(work: str, output: str) -> list[list[str]]:
         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1"
     )
     encode = [
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-crf",
-        "23",
-        "-pix_fmt",
-        "yuv420p",
+        *X264_ARGS,
         "-c:a",
         "aac",
         "-ar",

@@ -19,7 +19,7 @@ import statistics
 import tempfile
 import time
 
-from scripts.bench_support import child_env, run_child
+from scripts.bench_support import child_env, print_figures, run_child
 
 SHOTS, SCENES, TAKES = 500, 31, 1230
 STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -176,8 +176,7 @@ def main() -> None:
     result = measure(max(args.runs, 5))
     if args.verbose:
         print(json.dumps(result))
-    for name, value, goal in figures_from(result):
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures_from(result))
 
 
 if __name__ == "__main__":

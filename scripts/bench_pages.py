@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from scripts.bench_support import child_env, run_child, throwaway_database
+from scripts.bench_support import child_env, print_figures, run_child, throwaway_database
 
 LEDGER_ROWS = 10_000
 BENCH_SHOT_TAKES = 8
@@ -340,8 +340,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         child(args.runs)
         return
-    for name, value, goal in figures(args):
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures(args))
 
 
 if __name__ == "__main__":

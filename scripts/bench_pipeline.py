@@ -46,7 +46,7 @@ import threading
 import time
 from pathlib import Path
 
-from scripts.bench_support import run_child, throwaway_database
+from scripts.bench_support import print_figures, run_child, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = "redis://127.0.0.1:6379/0"
@@ -440,8 +440,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.takes)))
         return
-    for name, value, goal in figures(args):
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures(args))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from scripts.bench import previz_bench
+from scripts.bench_support import print_figures
 
 GOAL = 0.85
 
@@ -22,8 +23,7 @@ def figures(args: argparse.Namespace) -> list[tuple[str, str, str]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    for name, value, goal in figures(parser.parse_args(argv)):
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

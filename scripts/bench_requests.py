@@ -27,7 +27,7 @@ import statistics
 import tempfile
 import time
 
-from scripts.bench_support import child_env, run_child, throwaway_database
+from scripts.bench_support import child_env, print_figures, run_child, throwaway_database
 
 WARM_UP = 20
 
@@ -247,8 +247,7 @@ def main() -> None:
     result = measure(args.shots, args.rounds, args.profile)
     if args.verbose:
         print(json.dumps(result))
-    for name, value, goal in figures_from(result):
-        print(f"{name}: {value} (goal {goal})")
+    print_figures(figures_from(result))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,14 @@ from collections.abc import Iterator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PG = "postgres://postgres@127.0.0.1:5432/"  # trust auth, as on the machines this runs on
+# The ffmpeg command lines' encoder: the same preset and crf as the renders they are compared with.
+X264_ARGS = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+
+
+def print_figures(figures: list[tuple[str, str, str]]) -> None:
+    """One line per figure, as `make bench` reports them."""
+    for name, value, goal in figures:
+        print(f"{name}: {value} (goal {goal})")
 
 
 def _admin(sql: str) -> None:

@@ -136,18 +136,23 @@ def card_form_data(shot, **changes) -> dict:
     return data
 
 
+def take_of(shot, number: int = 1, **fields) -> Take:
+    """A take row of `shot`: by default a free previz take that finished; `fields` override."""
+    defaults = {
+        "model": "previz",
+        "provider": "previz",
+        "prompt": "A keeper climbs.",
+        "estimated_cost": 0,
+        "state": TakeState.SUCCEEDED,
+    }
+    return Take.objects.create(
+        project=shot.project, shot=shot, number=number, **{**defaults, **fields}
+    )
+
+
 def circled_video_take(shot, number: int = 1, *, poster: bytes | None = None) -> Take:
     """A free previz take that finished with a (stub) video and a poster, circled on its shot."""
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
-        prompt="A keeper climbs.",
-        estimated_cost=0,
-        state=TakeState.SUCCEEDED,
-    )
+    take = take_of(shot, number)
     take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
     take.poster.save("poster.png", ContentFile(poster or image_bytes("PNG")), save=False)
     take.save()
@@ -171,14 +176,12 @@ def paid_take(
 ) -> Take:
     """A take that went through the ledger: reserve, then settle (succeeded) or release."""
     when = when or timezone.now()
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
+    take = take_of(
+        shot,
+        number,
         requested_by=user,
         model=model,
         provider=provider,
-        prompt="A keeper climbs.",
         state=state,
         estimated_cost=Decimal(held),
         finished_at=when,

@@ -9,27 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from projects.models import Comment, Notification, NotificationReason, Take, TakeState
+from projects.models import Comment, Notification, NotificationReason
 from projects.selectors.comments import shot_threads, take_notes
 from projects.services.comments import comment_add, comment_delete, comment_edit, comment_resolve
 from projects.services.projects import project_archive
 from projects.views.access import ARCHIVED
-from tests.factories import image_bytes
+from tests.factories import image_bytes, take_of
 
 
 def finished_take(shot, number: int = 1, *, fps: float | None = 24.0, seconds: float = 5.0):
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
-        prompt=f"Take {number}.",
-        spec={},
-        estimated_cost=0,
-        state=TakeState.SUCCEEDED,
-        fps=fps,
-        duration_seconds=seconds,
+    take = take_of(
+        shot, number, prompt=f"Take {number}.", spec={}, fps=fps, duration_seconds=seconds
     )
     take.video.save("take.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
     take.poster.save("poster.jpg", ContentFile(image_bytes("JPEG")), save=False)

@@ -9,22 +9,13 @@ from projects.models import Activity, ActivityKind, Shot, ShotStatus, Take, Take
 from projects.selectors.board import storyboard_scenes
 from projects.selectors.versions import stacked, version_numbers
 from projects.services.takes import take_circle
-from tests.factories import ShotFactory
+from tests.factories import ShotFactory, take_of
 
 pytestmark = pytest.mark.django_db
 
 
 def make_take(shot, number, *, kind=TakeKind.VIDEO, state=TakeState.SUCCEEDED) -> Take:
-    return Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
-        prompt="A keeper climbs.",
-        state=state,
-        kind=kind,
-    )
+    return take_of(shot, number, state=state, kind=kind)
 
 
 def approve(client, shot, note=""):

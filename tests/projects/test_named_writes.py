@@ -19,19 +19,17 @@ from projects.services import design as design_writes
 from projects.services.money import budget_reserve
 from projects.services.shot_media import shot_remove_voice_sample, shot_set_hero_frame
 from providers.design.presets import PRESETS
-from tests.factories import ShotFactory, UserFactory, paid_take, shot_form_data
+from tests.factories import ShotFactory, UserFactory, paid_take, shot_form_data, take_of
 from tests.html import form_data
 
 
 def hold_a_take(shot, number=9, amount="3.00") -> Take:
     """What a Generate does to the books: $3 held on the project and the scene."""
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
+    take = take_of(
+        shot,
+        number,
         model="veo-3.1",
         provider="google",
-        prompt="A keeper climbs.",
         estimated_cost=Decimal(amount),
         state=TakeState.RUNNING,
     )

@@ -58,6 +58,7 @@ from tests.factories import (
     image_bytes,
     paid_take,
     shot_form_data,
+    take_of,
 )
 
 RANK = {"login": 0, "view": 1, "edit": 2, "own": 3}
@@ -318,16 +319,12 @@ def bystanders_notification(project: Project, user):
 
 
 def make_take(shot: Shot, number: int, state: str) -> Take:
-    take = Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
+    take = take_of(
+        shot,
+        number,
         # Each its own request, so a retry is never offered another take as a duplicate.
         prompt=f"A keeper, take {number}.",
         spec=dataclasses.asdict(shot_spec(shot)),
-        estimated_cost=0,
         state=state,
     )
     if state == TakeState.RESULT_LOST:  # the provider's link may still work

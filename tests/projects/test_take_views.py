@@ -5,20 +5,11 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from projects.models import Take, TakeState
-from tests.factories import ShotFactory, image_bytes
+from tests.factories import ShotFactory, image_bytes, take_of
 
 
 def make_take(shot, number=1, state=TakeState.RUNNING, **fields) -> Take:
-    return Take.objects.create(
-        project=shot.project,
-        shot=shot,
-        number=number,
-        model="previz",
-        provider="previz",
-        prompt="A keeper climbs.",
-        state=state,
-        **fields,
-    )
+    return take_of(shot, number, state=state, **fields)
 
 
 def with_video(take: Take, payload: bytes = bytes(range(256)) * 8) -> Take:

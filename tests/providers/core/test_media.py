@@ -1,3 +1,4 @@
+import av
 import pytest
 from PIL import Image
 
@@ -59,6 +60,31 @@ def test_extract_poster_writes_both_jpegs(video, tmp_path):
         assert (image.format, image.size) == ("JPEG", (480, 360))
     with Image.open(thumb) as image:
         assert (image.format, image.size) == ("JPEG", (240, 180))
+
+
+def frame_by_one_thread(path: str, index: int) -> Image.Image:
+    with av.open(path) as container:
+        for number, frame in enumerate(container.decode(video=0)):
+            if number == index:
+                return frame.to_image().convert("RGB")
+    raise AssertionError(f"no frame {index}")
+
+
+# The poster decodes with frame threads (a clip with one keyframe is decoded from its start to
+# reach the middle): it must still be exactly the frame a plain one-thread decode finds there.
+@pytest.mark.parametrize(("at_fraction", "index"), [(0.0, 0), (0.5, 18)])
+def test_the_poster_is_the_frame_at_that_moment(video, tmp_path, at_fraction, index):
+    poster, expected = tmp_path / "poster.jpg", tmp_path / "expected.jpg"
+    extract_poster(video, str(poster), str(tmp_path / "thumb.jpg"), at_fraction=at_fraction)
+    frame_by_one_thread(video, index).save(expected, "JPEG", quality=88, optimize=True)
+    assert poster.read_bytes() == expected.read_bytes()
+
+
+def test_the_middle_frame_is_not_the_first(video, tmp_path):
+    first, middle = tmp_path / "first.jpg", tmp_path / "middle.jpg"
+    extract_poster(video, str(first), str(tmp_path / "t1.jpg"), at_fraction=0.0)
+    extract_poster(video, str(middle), str(tmp_path / "t2.jpg"), at_fraction=0.5)
+    assert first.read_bytes() != middle.read_bytes()
 
 
 def test_extract_poster_rejects_a_non_video(tmp_path):
