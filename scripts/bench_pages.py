@@ -24,14 +24,19 @@ import time
 
 from scripts.bench_support import child_env, print_figures, run_child, throwaway_database
 
+REDIS = "redis://127.0.0.1:6379/0"
 LEDGER_ROWS = 10_000
 BENCH_SHOT_TAKES = 8
-SIGN_IN_QUERIES = 2  # the session and the user, on every signed-in request
+SIGN_IN_QUERIES = 1  # the user, on every signed-in request (the session comes from Redis)
 
 
 def _env(database_url: str, work: str) -> dict:
+    # As docker-compose runs the studio: sessions and shared markup in Redis, under a prefix
+    # of the run's own that the child clears when it is done.
     return child_env(
         DATABASE_URL=database_url,
+        REDIS_URL=REDIS,
+        LIVE_CHANNEL_PREFIX=f"bench-pages-{os.getpid()}",
         DJANGO_SETTINGS_MODULE="studio.settings",
         DEBUG="0",
         SECRET_KEY="bench-pages-not-secret-" + "x" * 40,
@@ -58,11 +63,12 @@ def figures(args) -> list[tuple[str, str, str]]:
             "≥ 0.5×",
         ),
         ("compare_queries", str(result["compare_queries"]), "≤ 8"),
-        # Every signed-in request reads its session and user first: the rest is the poll's own.
+        # In all, the signed-in user's read included: a poll that finds nothing new (304),
+        # and one that sends the card again.
         (
             "poll_queries",
-            f"{result['poll_queries'] - SIGN_IN_QUERIES} + {SIGN_IN_QUERIES} sign-in"
-            f" (304: {result['poll_304_queries'] - SIGN_IN_QUERIES} + {SIGN_IN_QUERIES})",
+            f"{result['poll_304_queries']} (304) and {result['poll_queries']} (card sent again),"
+            f" the user's {SIGN_IN_QUERIES} included",
             "≤ 2",
         ),
         ("dashboard_10k_s", f"{result['dashboard_s']:.3f}", "≤ 0.3"),
@@ -277,6 +283,15 @@ def _throughput_ratio(shot_path: str, cookie: str, runs: int) -> float:
         server.wait(timeout=30)
 
 
+def _clear_cache() -> None:
+    """This run's keys only: the Redis database is shared."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter(f"{os.environ['LIVE_CHANNEL_PREFIX']}:*", count=1000):
+        client.delete(key)
+
+
 def child(runs: int) -> None:
     import django
 
@@ -314,7 +329,10 @@ def child(runs: int) -> None:
 
     shot_path = reverse("projects:shot", args=[project.pk, shot.pk])
     cookie = f"sessionid={client.cookies['sessionid'].value}"
-    ratio, shot_ms, signin_ms = _throughput_ratio(shot_path, cookie, runs)
+    try:
+        ratio, shot_ms, signin_ms = _throughput_ratio(shot_path, cookie, runs)
+    finally:
+        _clear_cache()
     print(
         json.dumps(
             {

@@ -21,8 +21,8 @@ stop() {
 trap stop INT TERM EXIT
 
 # A pool per kind of work, as docker-compose.yml runs them (studio/settings.py QUEUES): status
-# reads and sends never wait behind downloads, nor anything behind a render. Beat rides along
-# with the first.
+# reads never wait behind sends or downloads, nor anything behind a render or a burst of
+# e-mails. Beat rides along with the first.
 worker() {  # worker NAME QUEUES CONCURRENCY [EXTRA...]
   local name=$1 queues=$2 concurrency=$3; shift 3
   $BIN/celery -A studio worker -Q "$queues" --concurrency="$concurrency" --loglevel=INFO \
@@ -30,7 +30,9 @@ worker() {  # worker NAME QUEUES CONCURRENCY [EXTRA...]
   pids+=($!)
 }
 : >var/worker.log
-worker calls submit,follow,housekeeping 4 --beat
+worker sends submit,housekeeping 2 --beat
+worker status follow 2
+worker mail email 1
 worker bytes download 2
 worker render render 1
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &

@@ -233,7 +233,8 @@ else:
     }
 # Live boards (docs/decisions/010-live-boards.md): who's here lives in the cache. With Redis,
 # in Redis, so every web process sees the same people; else in this process's memory, which
-# the embedded single process is. Nothing else uses the cache (django-axes counts in the database).
+# the embedded single process is. Shared markup (projects/templatetags/fragments.py) lives there
+# too; django-axes counts in the database.
 LIVE_CHANNEL_PREFIX = os.environ.get("LIVE_CHANNEL_PREFIX", "shotstudio")
 if REDIS_URL:
     CACHES = {
@@ -243,6 +244,10 @@ if REDIS_URL:
             "KEY_PREFIX": LIVE_CHANNEL_PREFIX,
         }
     }
+    # Sessions read from Redis, written through to the database: a take card polling every
+    # 2 s costs no session query. Only with a cache every web process shares: a sign-out in
+    # one process must end the session in all of them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in our database, not a result backend
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -265,13 +270,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Queues by kind of work, each with a worker pool of its own (docker-compose.yml, scripts/run.sh):
 # a 2 s download never takes the slot a 0.1 s status read needs, CPU-heavy renders never hold up
-# submits, and beat's sweep never waits behind the work it wakes. STUDIO_QUEUE_PREFIX keeps
-# several studios (or test runs) on one Redis apart.
+# submits, a batch of 1,000 sends never holds up the status reads that see takes finish (a
+# pool round-robins between its queues, so sharing one made follows wait turn for turn behind
+# sends), and a burst of e-mails never holds up beat's sweep. STUDIO_QUEUE_PREFIX keeps several
+# studios (or test runs) on one Redis apart.
 QUEUE_PREFIX = os.environ.get("STUDIO_QUEUE_PREFIX", "")
 QUEUES = {
-    kind: QUEUE_PREFIX + kind for kind in ("submit", "follow", "download", "render", "housekeeping")
+    kind: QUEUE_PREFIX + kind
+    for kind in ("submit", "follow", "download", "render", "email", "housekeeping")
 }
-CELERY_TASK_DEFAULT_QUEUE = QUEUES["housekeeping"]  # sweeps, e-mails, heartbeats, the books
+CELERY_TASK_DEFAULT_QUEUE = QUEUES["housekeeping"]  # sweeps, heartbeats, the books
 RENDER_QUEUE = QUEUES["render"]
 # A deliverable no worker holds this long after it was asked for (or since it was last sent)
 # is sent again by the sweeper: a lost message or a dead worker never leaves it queued forever.
@@ -286,6 +294,9 @@ CELERY_TASK_ROUTES = {
     "projects.pack_editor_package": {"queue": QUEUES["download"]},
     "providers.previz.render": {"queue": RENDER_QUEUE},
     "projects.render_animatic": {"queue": RENDER_QUEUE},
+    # Notification e-mails: one per finished take in a batch, each an SMTP round trip.
+    "projects.email_notification": {"queue": QUEUES["email"]},
+    "projects.email_digests": {"queue": QUEUES["email"]},
 }
 
 # Video providers by slug: each key is the adapter class's own `slug` (also capabilities.provider

@@ -1,5 +1,10 @@
+import os
+import uuid
+
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.models import Role
@@ -16,6 +21,30 @@ from .factories import (
 
 # The provider simulator and the shared pipeline worker (tests/support/pipeline.py).
 pytest_plugins = ["tests.support.pipeline"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_keys_of_our_own():
+    """With Redis, the cache shares its database with the Celery broker and with the other
+    test processes, and Django's cache.clear() is FLUSHDB: a test emptying its cache dropped
+    the tasks other processes' workers had queued (docs/decisions/011's lost messages). Each
+    test process keeps its keys under a prefix of its own, and clear() deletes only those."""
+    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix  # caches made from now on, any thread
+    caches["default"].key_prefix = prefix  # and the one this thread already made
+    flush = RedisCache.clear
+
+    def clear_ours(cache: RedisCache) -> bool:
+        client = cache._cache.get_client(None, write=True)
+        for key in client.scan_iter(f"{cache.key_prefix}:*", count=1000):
+            client.delete(key)
+        return True
+
+    RedisCache.clear = clear_ours
+    yield
+    if isinstance(caches["default"], RedisCache):
+        caches["default"].clear()
+    RedisCache.clear = flush
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Webhooks first, polling as the backstop, with real processes: a Celery worker, the studio's
 web side (pytest's live server) receiving the provider's callback, and the simulator calling
-back as Seedance does. The sweep that polls due takes is made to wait an hour, so after the
-one status read that follows the send, only the callback's nudge can move the take.
+back as Seedance does. A take whose provider calls back is first read 30 s after the send (the
+backstop), longer than the 9 s job, so only the callback's nudge can move it on sooner.
 """
 
 from decimal import Decimal
@@ -58,7 +58,8 @@ def test_a_seedance_take_is_moved_on_by_its_callback_not_by_polling(
     assert [(s.job_id, s.state, s.status) for s in server.sim.callbacks.sent] == [
         (job.id, "succeeded", 204)
     ]
-    # ... and two status reads: the one right after the send (still queued), and the one the
-    # callback asked for. Polling alone would have read it again only after the sweep.
-    assert server.sim.status_reads == 2
+    # ... and one status read, the one the callback asked for: a provider that calls back is
+    # not read right after the send (it would only say "queued"), and polling alone would
+    # have read it only after 30 s.
+    assert server.sim.status_reads == 1
     assert server.sim.downloads == 1

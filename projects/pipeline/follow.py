@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from projects.models import Take, TakeEvent, TakeState, cancels
-from projects.pipeline.requests import calls_back
+from projects.pipeline.requests import CALLBACK_BACKSTOP_SECONDS, calls_back
 from projects.pipeline.submit import error_fields
 from projects.registry import (
     cancel_policy,
@@ -19,7 +19,7 @@ from projects.registry import (
     provider_by_slug,
 )
 from projects.services.take_states import move, note
-from projects.services.work import enqueue_download
+from projects.services.work import DOWNLOAD, send_after_commit
 from providers.core.base import (
     FINISHED_STATES,
     CancelPolicy,
@@ -34,9 +34,6 @@ from providers.core.http import backoff
 log = logging.getLogger(__name__)
 
 MAX_POLL_ERRORS = 10
-# A job whose provider calls back is polled this seldom, as a backstop for a lost callback:
-# the callback's nudge (webhooks.follow_now) is what makes it prompt.
-CALLBACK_BACKSTOP_SECONDS = 30.0
 
 
 FINAL_FROM_PROVIDER = {
@@ -113,6 +110,8 @@ def _apply_progress(take: Take, progress: Progress) -> None:
         common["actual_cost"] = progress.cost
     if progress.state == State.SUCCEEDED:
         # Leased: the download is enqueued right here; the sweeper only picks up a lost one.
+        # The move stamps the download's message as waiting (services.work.send_take_step's
+        # UPDATE, folded in: one round trip less on the way to a take seen done).
         lease = now + timedelta(seconds=settings.TAKE_TASK_LEASE_SECONDS)
         if move(
             take.pk,
@@ -121,9 +120,10 @@ def _apply_progress(take: Take, progress: Progress) -> None:
             progress=100,
             result_url=progress.result_url or "",
             next_poll_at=lease,
+            dispatched_at=now,
             **common,
         ):
-            enqueue_download(take.pk)
+            send_after_commit(DOWNLOAD, take.pk)
     elif progress.state in FINISHED_STATES:
         message = progress.error or f"The provider reported “{progress.raw_status}”."
         if progress.state == State.CANCELED and take.cancel_requested:

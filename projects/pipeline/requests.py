@@ -88,6 +88,11 @@ def request_options(take: Take) -> dict:
     return options
 
 
+# A job whose provider calls back is polled this seldom, as a backstop for a lost callback:
+# the callback's nudge (webhooks.follow_now) is what makes it prompt.
+CALLBACK_BACKSTOP_SECONDS = 30.0
+
+
 def calls_back(provider: str) -> bool:
     """Whether this provider's jobs are sent with our callback address, so it tells us when
     they change (polling is then only the backstop)."""

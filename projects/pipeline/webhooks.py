@@ -13,6 +13,7 @@ import re
 from itertools import accumulate
 
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from projects.models import Take, TakeState
@@ -97,7 +98,9 @@ def follow_now(*, provider: str, remote_ids: set[str]) -> int:
         # SKIP LOCKED: a row the sweeper holds is being sent by the sweeper.
         free = running.filter(work.no_message_waiting(now)).select_for_update(skip_locked=True)
         ids = list(free.values_list("pk", flat=True))
-        count = running.update(next_poll_at=now)
-        Take.objects.filter(pk__in=ids).update(dispatched_at=now)
+        # One UPDATE for both (the callback's answer waits on each round trip): due now, and
+        # the rows that get a message stamped as having one waiting.
+        stamp = Case(When(pk__in=ids, then=Value(now)), default=F("dispatched_at"))
+        count = running.update(next_poll_at=now, **({"dispatched_at": stamp} if ids else {}))
         work.send_stamped(work.FOLLOW, ids)
     return count

@@ -54,6 +54,12 @@ def full_key(name: str, key: str) -> str:
     )
 
 
+def shared_markup(name: str, key: str, token: str) -> SafeString | None:
+    """The markup already built for `key`, with this visitor's CSRF token; None if not built."""
+    markup = cache.get(full_key(name, key)) if key else None
+    return None if markup is None else mark_safe(markup.replace(CSRF_SLOT, token))  # noqa: S308
+
+
 def is_shared(name: str, key: str) -> bool:
     """Whether the markup for `key` is already built, so a view can skip reading what only
     building it needs."""
@@ -61,8 +67,8 @@ def is_shared(name: str, key: str) -> bool:
 
 
 class SharedFragmentNode(template.Node):
-    def __init__(self, name: str, key: template.base.FilterExpression, nodelist):
-        self.name, self.key, self.nodelist = name, key, nodelist
+    def __init__(self, name: str, key: template.base.FilterExpression, nodelist, timeout: int):
+        self.name, self.key, self.nodelist, self.timeout = name, key, nodelist, timeout
 
     def render(self, context) -> SafeString:
         key = self.key.resolve(context)
@@ -74,16 +80,20 @@ class SharedFragmentNode(template.Node):
         if markup is None:
             with context.push(csrf_token=CSRF_SLOT):
                 markup = str(self.nodelist.render(context))
-            cache.set(full, markup, TIMEOUT)
+            cache.set(full, markup, self.timeout)
         return mark_safe(markup.replace(CSRF_SLOT, str(token)))  # noqa: S308 (rendered markup)
 
 
 @register.tag
 def shared_fragment(parser, token) -> SharedFragmentNode:
-    """{% shared_fragment "name" key %}…{% endshared_fragment %}"""
+    """{% shared_fragment "name" key [seconds] %}…{% endshared_fragment %}: seconds, when
+    given, for markup whose key changes often (it need not wait a day to leave)."""
     bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes a name and a key.")
+    if len(bits) not in (3, 4) or (len(bits) == 4 and not bits[3].isdigit()):
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a name, a key and maybe seconds.")
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
-    return SharedFragmentNode(bits[1].strip("\"'"), parser.compile_filter(bits[2]), nodelist)
+    timeout = int(bits[3]) if len(bits) == 4 else TIMEOUT
+    return SharedFragmentNode(
+        bits[1].strip("\"'"), parser.compile_filter(bits[2]), nodelist, timeout
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from projects.selectors.continuations import with_continuations
 from projects.selectors.design import shot_preview
+from projects.selectors.live import push_available
 from projects.selectors.money import budget_warning
 from projects.selectors.offers import generate_offer
+from projects.selectors.shot_page import page_key, page_stamp
 from projects.selectors.take_card import card_markup_key, markup_key, rows
 from projects.selectors.versions import stacked
 from projects.services import board as board_writes
@@ -22,7 +25,7 @@ from projects.services.shot_edits import EditConflict
 from projects.services.shot_media import (
     shot_save,
 )
-from projects.templatetags.fragments import is_shared
+from projects.templatetags.fragments import is_shared, shared_markup
 from providers.core import catalog
 from providers.design.presets import PRESETS
 
@@ -55,6 +58,7 @@ def editor_response(
     approval_error: str = "",
     approval_note: str = "",
     status: int = 200,
+    whole_page: dict | None = None,
 ) -> HttpResponse:
     preview = shot_preview(shot)
     # Hero-frame candidates have their own panel (views/frames.py).
@@ -102,6 +106,9 @@ def editor_response(
         "reference_form": reference_form or ReferenceForm(),
         "can_add_reference": can_add_reference,
         "max_references": ReferenceImage.MAX_PER_SHOT,
+        # The whole page's key and the top bar's count when shot_page asked (never with a form).
+        "page_key": "",
+        **(whole_page or {}),
     }
     return render(request, "projects/shot_detail.html", context, status=status)
 
@@ -110,6 +117,25 @@ def _form_key(shot: Shot, membership: Membership, preflight: dict) -> str:
     """Everything the blank editor shows: every column of the shot, the viewer's rights and
     the pre-flight messages under its fields (templatetags/fragments.py)."""
     return markup_key(rows([shot]), membership.can_edit, preflight)
+
+
+def shot_page(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
+    """The page as last built while nothing it shows has changed (selectors/shot_page.py):
+    one read to know, and the markup from the cache; else built, and kept two minutes."""
+    if request.GET:  # ?duplicate= shows a one-off notice: built for this request alone
+        membership = member_of(request, project_id)
+        return editor_response(request, membership, page_shot(membership, shot_id))
+    stamp = page_stamp(project_id, shot_id, request.user)  # 404 unless a member's shot
+    key = page_key(stamp, request.user, streaming=push_available(request))
+    whole = {"page_key": key, "unread_notifications": stamp.unread}
+    markup = shared_markup("shot-page", key, get_token(request))
+    if markup is None:
+        membership = member_of(request, project_id)
+        shot = page_shot(membership, shot_id)
+        return editor_response(request, membership, shot, whole_page=whole)
+    # The title's names; the rest of the page is the markup.
+    title = {"shot": {"label": stamp.label}, "project": {"name": stamp.project_name}}
+    return render(request, "projects/shot_detail.html", {**whole, **title, "page_markup": markup})
 
 
 def page_shot(membership: Membership, shot_id: int) -> Shot:
@@ -145,9 +171,9 @@ def shot_takes(shot: Shot) -> list[Take]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def shot_detail(request: HttpRequest, project_id: int, shot_id: int) -> HttpResponse:
-    membership = member_of(request, project_id, need="view" if request.method == "GET" else "edit")
     if request.method == "GET":
-        return editor_response(request, membership, page_shot(membership, shot_id))
+        return shot_page(request, project_id, shot_id)
+    membership = member_of(request, project_id, need="edit")
     shot = shot_of(membership, shot_id)
     form = ShotForm(request.POST, request.FILES, instance=shot)
     if not form.is_valid():

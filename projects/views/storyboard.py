@@ -2,12 +2,15 @@
 
 Each change answers with what it changed (docs/decisions/012-board-swaps-what-changed.md): a
 card edit returns the card, a move returns the scene (or the two scenes) it touched, a scene
-edit returns the scene's header, a shot's delete (views/shots.py) returns its scene. Changes
-that renumber or remove scenes (add, delete, move a scene) still return the whole board. Without
-JS the same forms post and redirect back.
+edit returns the scene's header, a shot's delete (views/shots.py) returns its scene. A scene
+added returns its section (before the "Add a scene" form, where a new scene goes), a scene
+deleted removes its section, a scene moved returns the two sections that swapped places.
+Without JS the same forms post and redirect back.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +33,12 @@ from ..templatetags.board import CardPainter
 from .access import member_of
 
 BOARD = "projects/storyboard.html"
+# A scene change that succeeded takes away the note of an earlier refusal, as the whole board's
+# answer used to.
+CLEAR_NOTE = '<div id="board-note" hx-swap-oob="true"></div>'
+# Tells static/js/board-scenes.js that the list of scenes changed: card menus fetched before it
+# offer the old "Move to" list, so they are fetched again.
+SCENES_CHANGED = "scenes-changed"
 
 
 def painted_scenes(membership: Membership, scene_ids: list[int] | None = None) -> list[Scene]:
@@ -111,6 +120,30 @@ def scenes_response(
     return response
 
 
+def scene_change_response(
+    request: HttpRequest, membership: Membership, html: str, *, target: str, swap: str
+) -> HttpResponse:
+    """A scene added, moved or deleted, through HTMX: `html` swapped at `target`."""
+    response = HttpResponse(html + CLEAR_NOTE)
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = swap
+    response["HX-Trigger"] = SCENES_CHANGED
+    return response
+
+
+def _sections(request: HttpRequest, membership: Membership, scenes: list[Scene]) -> str:
+    return "".join(
+        render(request, BOARD + "#scene", _context(membership, scene=scene)).content.decode()
+        for scene in scenes
+    )
+
+
+def _board_empty(request: HttpRequest, membership: Membership, *, scenes: bool) -> str:
+    """The board's "no scenes yet" line, out of band: shown when the last scene goes."""
+    context = _context(membership, scenes=scenes, oob=True)
+    return render(request, BOARD + "#board-empty", context).content.decode()
+
+
 def note_response(request: HttpRequest, membership: Membership, message: str, *, status: int):
     """A refusal said above the board (HTMX), or on the board page."""
     if not request.htmx:
@@ -149,9 +182,32 @@ def scene_create(request: HttpRequest, project_id: int) -> HttpResponse:
     membership = member_of(request, project_id, need="edit")
     form = SceneForm(request.POST, prefix="new-scene")
     if not form.is_valid():
-        return board_response(request, membership, status=422, scene_form=form)
+        if not request.htmx:
+            return board_response(request, membership, status=422, scene_form=form)
+        # The refusal is said on the form, with what was typed; the board stays as it is.
+        context = _context(membership, scene_form=form)
+        response = render(request, BOARD + "#add-scene", context, status=422)
+        response["HX-Retarget"] = "#add-scene"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     scene = board_writes.scene_create(project=membership.project, **form.cleaned_data)
-    return board_response(request, membership, anchor=f"scene-{scene.pk}")
+    if not request.htmx:
+        return _back(membership, f"scene-{scene.pk}")
+    # A scene made a moment ago has no shots: nothing to read for its cards or its estimate.
+    scene.cards, scene.cards_html, scene.estimate, scene.unpriced = [], "", Decimal(0), []
+    # It goes last in the running order (scene_create), so just before the "Add a scene" form,
+    # which comes back empty for the next one.
+    form_html = render(
+        request,
+        BOARD + "#add-scene",
+        _context(membership, scene_form=SceneForm(prefix="new-scene")),
+    ).content.decode()
+    html = (
+        _sections(request, membership, [scene])
+        + form_html
+        + _board_empty(request, membership, scenes=True)
+    )
+    return scene_change_response(request, membership, html, target="#add-scene", swap="outerHTML")
 
 
 @login_required
@@ -170,6 +226,7 @@ def scene_edit(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
         response = render(request, BOARD + "#scene-header", _context(membership, scene=scene))
         response["HX-Retarget"] = f"#scene-{scene.pk}-form"
         response["HX-Reswap"] = "outerHTML"
+        response["HX-Trigger"] = SCENES_CHANGED  # a new number reads in the "Move to" lists
         return response
     context = _context(membership, scene=scene, form=form, facts=read_only_facts(form))
     template = "projects/scene_form.html" + ("#scene-form" if request.htmx else "")
@@ -185,7 +242,15 @@ def scene_delete(request: HttpRequest, project_id: int, scene_id: int) -> HttpRe
         board_writes.scene_delete(scene=scene)
     except ValidationError as error:
         return refused(request, membership, " ".join(error.messages), anchor=f"scene-{scene.pk}")
-    return board_response(request, membership)
+    if not request.htmx:
+        return board_response(request, membership)
+    # Scene numbers are the script's, not positions: the other sections read the same after it.
+    html = ""
+    if not membership.project.scenes.exists():
+        html = _board_empty(request, membership, scenes=False)
+    return scene_change_response(
+        request, membership, html, target=f"#scene-{scene_id}", swap="delete"
+    )
 
 
 def refused(request: HttpRequest, membership: Membership, message: str, *, anchor: str = ""):
@@ -205,7 +270,37 @@ def scene_move(request: HttpRequest, project_id: int, scene_id: int) -> HttpResp
     if offset is None:
         return note_response(request, membership, "That move was not understood.", status=422)
     board_writes.scene_move(scene=scene, offset=offset)
-    return board_response(request, membership, anchor=f"scene-{scene.pk}")
+    if not request.htmx:
+        return _back(membership, f"scene-{scene.pk}")
+    return scene_moved_response(request, membership, scene.pk, offset)
+
+
+def scene_moved_response(
+    request: HttpRequest, membership: Membership, scene_id: int, offset: int
+) -> HttpResponse:
+    """The scene and the neighbour it passed, in their new order, put in the neighbour's place;
+    the scene's old section goes out of band. Read from the order after the move, so the answer
+    is right even when there was nothing to pass (first or last already): it then puts the pair
+    back as it was."""
+    order = list(membership.project.scenes.values_list("pk", flat=True))
+    if scene_id not in order:  # a teammate deleted it since: it goes from this page too
+        return scene_change_response(
+            request, membership, "", target=f"#scene-{scene_id}", swap="delete"
+        )
+    at = order.index(scene_id)
+    pair = order[at : at + 2] if offset < 0 else order[max(at - 1, 0) : at + 1]
+    scenes = painted_scenes(membership, pair)
+    scenes.sort(key=lambda scene: pair.index(scene.pk))
+    html = _sections(request, membership, scenes)
+    if len(pair) == 1:  # the only scene: it stays where it is
+        return scene_change_response(
+            request, membership, html, target=f"#scene-{scene_id}", swap="outerHTML"
+        )
+    (neighbour,) = (pk for pk in pair if pk != scene_id)
+    html += f'<div hx-swap-oob="delete:#scene-{scene_id}"></div>'
+    return scene_change_response(
+        request, membership, html, target=f"#scene-{neighbour}", swap="outerHTML"
+    )
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from projects.selectors.comments import notes_by_take
 from projects.selectors.continuations import with_continuations
 from projects.selectors.money import budget_warning
-from projects.selectors.take_card import card_markup_key, card_version, take_card_of
+from projects.selectors.take_card import card_markup_key, card_version, take_card_of, with_history
 from projects.selectors.versions import version_numbers
 from projects.services import takes as takes_writes
 from projects.services.takes import (
@@ -60,8 +60,12 @@ def card_response(
     status: int = 200,
     refund_form: RefundForm | None = None,
 ):
-    # The camera report lists the take's history: one query, however long it is.
-    prefetch_related_objects([take], "events")
+    # The camera report lists the take's history: read with the take by the poll, else one
+    # query, however long it is.
+    if hasattr(take, "history"):
+        with_history(take)
+    else:
+        prefetch_related_objects([take], "events")
     with_continuations([take])  # Extend's offer and lineage: no query unless it can extend
     # One person's refund form with its errors is never shared markup.
     take.markup_key = (

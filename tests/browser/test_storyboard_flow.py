@@ -193,3 +193,67 @@ def test_card_sizes_presentation_and_a_move_that_swaps_only_two_scenes(page):
     assert page.locator(f"#scene-{scenes[0].pk}").get_attribute("data-untouched") is None
     assert page.locator(f"#scene-{scenes[2].pk}").get_attribute("data-untouched") is None
     assert page.csp_violations == []
+
+
+def test_scenes_added_moved_and_deleted_in_place(page):
+    """Each scene change swaps only its own sections: the page is never reloaded, the scenes it
+    did not touch stay the same elements, and card menus fetched before offer the new list."""
+    from tests.factories import MembershipFactory, SceneFactory, ShotFactory
+
+    membership = MembershipFactory(user=UserFactory(username="mara"))
+    cliffs = SceneFactory(project=membership.project, number=1, title="Cliffs", order=1)
+    stairs = SceneFactory(project=membership.project, number=2, title="Stairs", order=2)
+    ShotFactory(scene=cliffs, label="1A")
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page)
+    page.goto(f"/projects/{membership.project.pk}/")
+    headings = page.locator(".scene-header h2")
+    expect(headings).to_have_text(["1. Cliffs", "2. Stairs"])
+    page.evaluate("window.sameDocument = true")  # gone if the page loads again
+    page.locator(f"#scene-{cliffs.pk}").evaluate("el => el.dataset.untouched = 'yes'")
+
+    # A card menu opened now brings the list of scenes as it is.
+    page.get_by_label("Actions for shot 1A").click()
+    options = page.get_by_label("Scene for shot 1A").locator("option")
+    expect(options).to_have_text(["Scene 1", "Scene 2"])
+    page.get_by_label("Actions for shot 1A").click()  # closed again
+
+    # Add: the new scene comes last, the form is emptied for the next one.
+    add = page.locator("#add-scene")
+    add.get_by_label("Title").fill("Lamp Room")
+    add.get_by_role("button", name="Add scene").click()
+    expect(headings).to_have_text(["1. Cliffs", "2. Stairs", "3. Lamp Room"], timeout=15_000)
+    expect(add.get_by_label("Title")).to_have_value("")
+    lamp = membership.project.scenes.get(title="Lamp Room")
+    page.get_by_label("Actions for shot 1A").click()  # fetched again: the new scene is in it
+    expect(options).to_have_text(["Scene 1", "Scene 2", "Scene 3"], timeout=15_000)
+    page.get_by_label("Actions for shot 1A").click()
+
+    # Move: the lamp room and the stairs swap places, nothing else.
+    page.get_by_role("button", name="Move scene 3 earlier").click()
+    expect(headings).to_have_text(["1. Cliffs", "3. Lamp Room", "2. Stairs"], timeout=15_000)
+    page.get_by_label("Actions for shot 1A").click()
+    expect(options).to_have_text(["Scene 1", "Scene 3", "Scene 2"], timeout=15_000)
+    page.get_by_label("Actions for shot 1A").click()
+
+    # Delete asks first, then only that scene goes.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#scene-{stairs.pk}").get_by_role("button", name="Delete scene").click()
+    expect(headings).to_have_text(["1. Cliffs", "3. Lamp Room"], timeout=15_000)
+    assert page.locator(f"#scene-{cliffs.pk}").get_attribute("data-untouched") == "yes"
+    assert page.evaluate("window.sameDocument") is True
+    assert list(membership.project.scenes.values_list("pk", flat=True)) == [cliffs.pk, lamp.pk]
+
+    # The last scenes gone, the board says it is empty; a scene added takes that away.
+    for scene in (cliffs, lamp):
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(f"#scene-{scene.pk}").get_by_role("button", name="Delete scene").click()
+        expect(page.locator(f"#scene-{scene.pk}")).to_have_count(0, timeout=15_000)
+    expect(page.get_by_text("This project has no scenes yet.")).to_be_visible()
+    add.get_by_label("Title").fill("Harbour")
+    add.get_by_role("button", name="Add scene").click()
+    expect(headings).to_have_text(["1. Harbour"], timeout=15_000)
+    expect(page.get_by_text("This project has no scenes yet.")).to_have_count(0)
+    assert page.evaluate("window.sameDocument") is True
+    assert errors == [] and page.csp_violations == []

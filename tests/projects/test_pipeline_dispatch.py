@@ -9,9 +9,14 @@ from django.utils import timezone
 from projects.models import Take, TakeState
 from projects.pipeline import follow
 from projects.pipeline.follow import CALLBACK_BACKSTOP_SECONDS
+from projects.pipeline.submit import take_submit
 from projects.pipeline.webhooks import follow_now
 from projects.services import work
+from projects.services.takes import take_request
 from providers.core.base import Progress, State
+from tests.test_providers_end_to_end import make_shot, simulator
+
+__all__ = ["simulator"]
 
 
 @pytest.fixture
@@ -104,3 +109,25 @@ def test_the_sweeper_sends_no_more_submits_than_the_provider_has_free_slots(
     assert [name for name, _ in sent] == [work.SUBMIT] * 2
     monkeypatch.setattr(sweeper, "concurrency_limit", lambda provider: 0)  # no limit
     assert sweeper.sweep()["queued"] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_take_sent_to_a_provider_that_calls_back_is_read_first_at_the_backstop(
+    simulator, settings, sent
+):
+    # An address to call back to; nothing listens there, and nothing here waits for it.
+    settings.STUDIO_PUBLIC_URL = "http://127.0.0.1:9"
+    user, shot = make_shot("seedance-1.5-pro")
+    take = take_request(shot=shot, user=user)
+    take_submit(take.pk)
+    take.refresh_from_db()
+    assert take.state == TakeState.RUNNING and take.remote_id
+    # No status read right after the send (it would only hear "queued"): the callback's nudge
+    # comes when the job ends, the sweeper's backstop read after 30 s.
+    assert sent == [(work.SUBMIT, take.pk)]
+    assert take.next_poll_at >= timezone.now() + timedelta(seconds=CALLBACK_BACKSTOP_SECONDS - 5)
+
+    settings.STUDIO_PUBLIC_URL = ""  # no address to call back to: polled from the start
+    polled = take_request(shot=shot, user=user, allow_duplicate=True)
+    take_submit(polled.pk)
+    assert sent[-2:] == [(work.SUBMIT, polled.pk), (work.FOLLOW, polled.pk)]

@@ -10,7 +10,10 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
 
 from projects.models import Take, TakeState
+from tests.projects.test_shot_page_shared import builds
 from tests.projects.test_take_views import make_take
+
+__all__ = ["builds"]
 
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 HEADER_TOKEN = re.compile(rb'"X-CSRFToken": "([^"]+)"')
@@ -112,22 +115,22 @@ def test_a_refused_save_shows_the_typed_values_and_errors(client, editor, shot):
     assert b"Nothing was saved" in response.content
 
 
-def test_a_second_visit_builds_no_markup_again(client, editor, shot, monkeypatch):
+def test_a_second_visit_builds_no_markup_again(client, editor, shot, builds):
     make_take(shot, 1, progress=40)
     make_take(shot, 2, TakeState.SUCCEEDED)
     client.force_login(editor)
-    built = []
-    real_set = cache.set
-
-    def spy(key, *args, **kwargs):
-        if key.startswith("fragment:"):
-            built.append(key.split(":")[1])
-        return real_set(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", spy)
+    built = builds
     page(client, shot)
     assert sorted(built) == sorted(
-        ["shot-form", "take-card", "take-card", "shot-preview", "shot-presets", "shot-references"]
+        [
+            "shot-page",
+            "shot-form",
+            "take-card",
+            "take-card",
+            "shot-preview",
+            "shot-presets",
+            "shot-references",
+        ]
     )
     built.clear()
     page(client, shot)

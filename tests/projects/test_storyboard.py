@@ -1,3 +1,4 @@
+import re
 from html import unescape
 from urllib.parse import urljoin
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from projects.models import Shot
 from projects.services.board import shot_create
 from projects.services.shot_media import shot_set_hero_frame
-from tests.factories import SceneFactory, ShotFactory, card_form_data
+from tests.factories import SceneFactory, ShotFactory, card_form_data, paid_take
 
 
 def board_url(project):
@@ -16,6 +17,11 @@ def board_url(project):
 
 def shot_labels(scene):
     return list(scene.shots.order_by("order").values_list("label", flat=True))
+
+
+def section_ids(html: str) -> list[int]:
+    """The scene sections in `html`, in order (out-of-band ones included)."""
+    return [int(pk) for pk in re.findall(r'<section class="scene" id="scene-(\d+)"', html)]
 
 
 def test_storyboard_lists_scenes_and_shot_cards_in_order(client, owner, project, scene):
@@ -66,21 +72,69 @@ def test_storyboard_query_count_is_the_same_for_1_and_200_shots(
     assert len(many.captured_queries) == len(one.captured_queries)
 
 
-def test_adding_a_scene_through_htmx_returns_the_board(client, editor, project):
+def test_adding_a_scene_through_htmx_returns_only_the_new_scene(
+    client, editor, project, django_assert_num_queries
+):
+    others = [SceneFactory(project=project, number=n, order=n) for n in (1, 2)]
+    for other in others:
+        ShotFactory(scene=other, label=f"{other.number}A")
     client.force_login(editor)
+    # session, user, membership + project, the last number and order, the insert: nothing is
+    # read for the new scene's cards or estimate (it has none) nor for the other scenes.
+    with django_assert_num_queries(5):
+        response = client.post(
+            reverse("projects:scene-create", args=[project.pk]),
+            {
+                "new-scene-title": "Harbour",
+                "new-scene-location": "Quay",
+                "new-scene-time_of_day": "Dawn",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    new = project.scenes.get(title="Harbour")
+    # Its section goes where a new scene goes, last: in place of the "Add a scene" form, which
+    # comes back after it, empty for the next one.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#add-scene", "outerHTML")
+    assert response["HX-Trigger"] == "scenes-changed"  # menus fetched before drop their list
+    html = response.content.decode()
+    assert "3. Harbour — Quay, Dawn" in unescape(html)
+    assert section_ids(html) == [new.pk]
+    assert html.index(f'id="scene-{new.pk}"') < html.index('<form id="add-scene"')
+    assert 'name="new-scene-title" maxlength="120" required' in html  # no value: emptied
+    assert "Harbour" not in html.split('<form id="add-scene"', 1)[1]
+    assert '<div id="board-empty" hidden hx-swap-oob="true"></div>' in html
+    for other in others:
+        assert f"scene-{other.pk}" not in html
+    assert 'id="board"' not in html and "<html" not in html and "shot-card" not in html
+    # The board read afresh shows it last.
+    board = client.get(board_url(project)).content.decode()
+    assert section_ids(board) == [*(other.pk for other in others), new.pk]
+
+
+def test_adding_the_first_scene_takes_the_empty_board_line_away(client, editor, project):
+    client.force_login(editor)
+    board = client.get(board_url(project)).content.decode()
+    assert re.search(r'<div id="board-empty"><p class="empty">This project has no scenes', board)
     response = client.post(
         reverse("projects:scene-create", args=[project.pk]),
-        {
-            "new-scene-title": "Harbour",
-            "new-scene-location": "Quay",
-            "new-scene-time_of_day": "Dawn",
-        },
+        {"new-scene-title": "Harbour"},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 200
-    assert response["HX-Retarget"] == "#board"
-    assert "1. Harbour — Quay, Dawn" in unescape(response.content.decode())
-    assert "<html" not in response.content.decode()
+    html = response.content.decode()
+    assert '<div id="board-empty" hidden hx-swap-oob="true"></div>' in html
+    assert "no scenes yet" not in html
+    assert '<div id="board-empty" hidden></div>' in client.get(board_url(project)).content.decode()
+
+
+def test_without_js_adding_a_scene_goes_back_to_it_on_the_board(client, editor, project):
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-create", args=[project.pk]), {"new-scene-title": "Harbour"}
+    )
+    scene = project.scenes.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{board_url(project)}#scene-{scene.pk}"
 
 
 def test_a_scene_without_a_title_is_refused_on_the_form(client, editor, project):
@@ -95,6 +149,12 @@ def test_a_scene_without_a_title_is_refused_on_the_form(client, editor, project)
     assert "This field is required." in html
     assert 'value="Quay"' in html
     assert project.scenes.count() == 0
+    # Said on the form, which alone comes back; without JS, the board with the form's errors.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#add-scene", "outerHTML")
+    assert html.lstrip().startswith('<form id="add-scene"') and "<section" not in html
+    page = client.post(reverse("projects:scene-create", args=[project.pk]), {"new-scene-title": ""})
+    assert page.status_code == 422 and "<html" in page.content.decode()
+    assert "This field is required." in page.content.decode()
 
 
 def test_without_js_adding_a_shot_redirects_back_to_the_scene(client, editor, project, scene):
@@ -228,6 +288,181 @@ def test_scenes_move_earlier_and_later(client, editor, project):
     client.post(url, {"direction": "later"})
     client.post(url, {"direction": "later"})
     assert list(project.scenes.values_list("pk", flat=True)) == [one.pk, two.pk, three.pk]
+
+
+def _four_scenes(project):
+    scenes = [
+        SceneFactory(project=project, number=n, order=n, title=f"Place {n}") for n in range(1, 5)
+    ]
+    for scene in scenes:
+        ShotFactory(scene=scene, label=f"{scene.number}A")
+    return scenes
+
+
+def test_moving_a_scene_through_htmx_returns_the_two_that_swapped(
+    client, editor, project, django_assert_num_queries
+):
+    one, two, three, four = _four_scenes(project)
+    client.force_login(editor)
+    url = reverse("projects:scene-move", args=[project.pk, three.pk])
+    # session, user, membership + project, the scene; the move (savepoint, the scenes locked,
+    # one UPDATE, release); the order after it; the two sections (scenes, card rows, video
+    # takes' numbers, ready shots, rate cards). The same for 4 scenes or 31.
+    with django_assert_num_queries(14):
+        response = client.post(url, {"direction": "earlier"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Three and the scene it passed, in their new order, in place of two; three's old section
+    # goes out of band.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#scene-{two.pk}", "outerHTML")
+    assert response["HX-Trigger"] == "scenes-changed"
+    assert section_ids(html) == [three.pk, two.pk]
+    assert f'<div hx-swap-oob="delete:#scene-{three.pk}"></div>' in html
+    assert html.count('class="shot-card') == 2
+    assert f"scene-{one.pk}" not in html and f"scene-{four.pk}" not in html
+    assert 'id="board"' not in html
+    board = client.get(board_url(project)).content.decode()
+    assert section_ids(board) == [one.pk, three.pk, two.pk, four.pk]
+
+    # Later: the scene and the one it passed, that one first.
+    response = client.post(
+        reverse("projects:scene-move", args=[project.pk, one.pk]),
+        {"direction": "later"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#scene-{three.pk}"
+    assert section_ids(html) == [three.pk, one.pk]
+    assert f'<div hx-swap-oob="delete:#scene-{one.pk}"></div>' in html
+    assert f"scene-{two.pk}" not in html and f"scene-{four.pk}" not in html
+    board = client.get(board_url(project)).content.decode()
+    assert section_ids(board) == [three.pk, one.pk, two.pk, four.pk]
+
+
+def test_a_scene_already_first_moved_earlier_keeps_its_place(client, editor, project):
+    first, second, *_rest = _four_scenes(project)
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-move", args=[project.pk, first.pk]),
+        {"direction": "earlier"},
+        HTTP_HX_REQUEST="true",
+    )
+    # The same answer shape puts the pair back as it was: nothing on the page moves.
+    assert response["HX-Retarget"] == f"#scene-{second.pk}"
+    assert section_ids(response.content.decode()) == [first.pk, second.pk]
+    assert list(project.scenes.values_list("pk", flat=True))[:2] == [first.pk, second.pk]
+
+
+def test_the_only_scene_moved_comes_back_in_its_place(client, editor, project, scene):
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-move", args=[project.pk, scene.pk]),
+        {"direction": "later"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#scene-{scene.pk}"
+    assert section_ids(html) == [scene.pk] and "delete:" not in html
+
+
+def test_a_move_answer_for_a_scene_deleted_meanwhile_removes_it(rf, editor, project, scene):
+    """Between the move and the answer's read of the order, a teammate may delete the scene:
+    the answer then takes it off this page too, never a 500."""
+    from projects.views.storyboard import scene_moved_response
+
+    gone = SceneFactory(project=project)
+    gone_pk = gone.pk
+    gone.delete()
+    membership = project.memberships.get(user=editor)
+    response = scene_moved_response(rf.post("/"), membership, gone_pk, -1)
+    assert response.status_code == 200
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#scene-{gone_pk}", "delete")
+
+
+def test_a_scene_move_without_js_or_understood_direction(client, editor, project):
+    one, two, *_rest = _four_scenes(project)
+    client.force_login(editor)
+    url = reverse("projects:scene-move", args=[project.pk, two.pk])
+    response = client.post(url, {"direction": "earlier"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{board_url(project)}#scene-{two.pk}"
+    refused = client.post(url, {"direction": "sideways"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and refused["HX-Retarget"] == "#board-note"
+    assert "That move was not understood." in refused.content.decode()
+    assert list(project.scenes.values_list("pk", flat=True))[:2] == [two.pk, one.pk]
+
+
+def test_deleting_a_scene_through_htmx_removes_only_its_section(client, editor, project):
+    one, two, three, four = _four_scenes(project)
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-delete", args=[project.pk, two.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#scene-{two.pk}", "delete")
+    assert response["HX-Trigger"] == "scenes-changed"
+    html = response.content.decode()
+    # Nothing else: scene numbers are the script's, so the other sections read the same; a
+    # note left by an earlier refusal goes, as it did with the whole board.
+    assert html == '<div id="board-note" hx-swap-oob="true"></div>'
+    for other in (one, three, four):
+        assert f"scene-{other.pk}" not in html
+    board = client.get(board_url(project)).content.decode()
+    assert section_ids(board) == [one.pk, three.pk, four.pk]
+
+
+def test_deleting_a_scene_reads_as_much_on_a_big_board_as_on_a_small_one(client, editor, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+
+    def delete_queries(scene) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                reverse("projects:scene-delete", args=[project.pk, scene.pk]),
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200 and "<section" not in response.content.decode()
+        return len(captured)
+
+    small = _four_scenes(project)
+    on_small = delete_queries(small[1])
+    for n in range(10, 40):
+        bystander = SceneFactory(project=project, number=n, order=n)
+        for letter in "ABC":
+            ShotFactory(scene=bystander, label=f"{n}{letter}", status="ready")
+    assert delete_queries(small[2]) == on_small
+
+
+def test_deleting_the_last_scene_says_the_board_is_empty(client, editor, project, scene):
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-delete", args=[project.pk, scene.pk]), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response["HX-Reswap"] == "delete"
+    assert (
+        '<div id="board-empty" hx-swap-oob="true"><p class="empty">This project has no scenes'
+        " yet. Add the first one below.</p></div>" in html
+    )
+
+
+def test_a_refused_scene_delete_is_said_above_the_board(client, editor, project, scene, shot):
+    from projects.models import TakeState
+
+    paid_take(shot, number=1, state=TakeState.RUNNING)
+    bystander = SceneFactory(project=project)
+    client.force_login(editor)
+    response = client.post(
+        reverse("projects:scene-delete", args=[project.pk, scene.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#board-note" and "HX-Trigger" not in response
+    html = response.content.decode()
+    assert "cannot be deleted while one of its takes is still being generated" in html
+    assert "<section" not in html and f"scene-{bystander.pk}" not in html
+    assert project.scenes.filter(pk=scene.pk).exists()
 
 
 def test_editing_a_card_in_place(client, editor, project, scene):

@@ -4,9 +4,11 @@ simulator switch opens exactly the simulator's own origin, never in a deployed s
 import logging
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from projects.registry import _build, provider_by_slug
 from providers.core.base import ProviderError
@@ -116,3 +118,20 @@ def test_the_deploy_check_fails_while_the_switch_is_on():
     # A deploy check: plain `check` (local work, tests) lets the simulator be used.
     assert "projects.E001" not in run("manage.py check", PROVIDER_SIMULATOR_DOWNLOADS="1").stderr
     assert "projects.E001" not in run("manage.py check --deploy").stderr
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the cache is this process's memory")
+def test_clearing_the_cache_leaves_the_broker_and_other_processes_alone():
+    import redis
+    from django.core.cache import cache
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    queue = f"another-process-queue-{uuid.uuid4().hex}"
+    client.rpush(queue, "a task another worker waits for")
+    cache.set("mine", 1)
+    try:
+        cache.clear()
+        assert cache.get("mine") is None
+        assert client.lrange(queue, 0, -1) == [b"a task another worker waits for"]
+    finally:
+        client.delete(queue)
