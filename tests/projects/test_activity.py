@@ -17,6 +17,7 @@ from projects.services.activity import activity_record
 from projects.services.take_states import move
 from projects.services.takes import take_request
 from tests.factories import MembershipFactory, ProjectFactory, SceneFactory, ShotFactory
+from tests.queries import SESSION
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def test_the_activity_page_costs_the_same_whatever_the_history(
     url = reverse("projects:activity", args=[project.pk])
     client.get(url)
     # session, user, membership, the page of lines, scenes, shots, people, unread count
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(SESSION + 7):
         response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from projects.models import Shot
 from tests.factories import ProjectFactory, SceneFactory, ShotFactory, image_bytes, paid_take
+from tests.queries import SESSION
 
 DATA = re.compile(r'<script id="animatic-data" type="application/json">(.*?)</script>', re.S)
 
@@ -163,10 +164,10 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_shots(
     url = animatic_url(project)
     # session, user, membership and project; scenes, their shots with the circled takes, the
     # takes' frame notes; the scenes to switch to; the top bar's unread notifications
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(SESSION + 7):
         response = client.get(url)
     assert len(player_data(response)["segments"]) == 3 * shots_a_scene
     # One scene adds the scene's lookup.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(SESSION + 8):
         response = client.get(animatic_url(project, scene))
     assert len(player_data(response)["segments"]) == shots_a_scene

@@ -24,7 +24,7 @@ from projects.services.continuations import take_extend, take_request_draft
 from projects.services.takes import DuplicateTake, take_promote, take_retry
 from providers.core.media import probe
 from tests.factories import ShotFactory
-from tests.projects.test_take_card_poll import SESSION
+from tests.queries import SESSION
 
 GEMINI_FILE = "https://generativelanguage.googleapis.com/v1beta/files/abc123:download?alt=media"
 # The Gemini API's -preview Veo ids are shut down: an account names the ids its key lists

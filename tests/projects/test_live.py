@@ -20,6 +20,7 @@ from tests.factories import (
     ShotFactory,
     UserFactory,
 )
+from tests.queries import SESSION
 
 
 @pytest.fixture(autouse=True)
@@ -197,10 +198,10 @@ def test_a_poll_costs_the_same_whatever_the_history(
     )
     since = Activity.objects.order_by("id").values_list("id", flat=True)[history - 5]
     # Session, user, membership, the newest id, the unread count, the changes since.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SESSION + 5):
         body = poll(client, shot.project, since=since).json()
     assert len(body["changes"]) == 4
-    with django_assert_num_queries(5):  # nothing new: no changes query
+    with django_assert_num_queries(SESSION + 4):  # nothing new: no changes query
         poll(client, shot.project, since=body["cursor"])
 
 
@@ -216,7 +217,7 @@ def test_the_card_of_one_shot_is_the_boards_card(client, shot, django_assert_num
     client.force_login(member(shot.project, "ana", Role.EDITOR))
     url = reverse("projects:shot-board-card", args=[shot.project_id, shot.pk])
     # Session, user, membership, the shot, its card row (the scene list comes with the menu).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(SESSION + 4):
         response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.strip().startswith(

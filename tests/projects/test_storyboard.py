@@ -9,6 +9,7 @@ from projects.models import Shot
 from projects.services.board import shot_create
 from projects.services.shot_media import shot_set_hero_frame
 from tests.factories import SceneFactory, ShotFactory, card_form_data, paid_take
+from tests.queries import SESSION
 
 
 def board_url(project):
@@ -56,7 +57,7 @@ def test_storyboard_query_count_is_the_same_for_1_and_200_shots(
     # session, user, membership + project, scenes, card rows (with circled takes), the video
     # takes' numbers (version stacks), ready shots (for the estimates), rate cards, the top
     # bar's unread notifications
-    with django_assert_num_queries(9) as one:
+    with django_assert_num_queries(SESSION + 8) as one:
         client.get(board_url(project))
     # Half of them ready: the Generate estimates read those shots, in one query too.
     Shot.objects.bulk_create(
@@ -81,7 +82,7 @@ def test_adding_a_scene_through_htmx_returns_only_the_new_scene(
     client.force_login(editor)
     # session, user, membership + project, the last number and order, the insert: nothing is
     # read for the new scene's cards or estimate (it has none) nor for the other scenes.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(SESSION + 4):
         response = client.post(
             reverse("projects:scene-create", args=[project.pk]),
             {
@@ -308,7 +309,7 @@ def test_moving_a_scene_through_htmx_returns_the_two_that_swapped(
     # session, user, membership + project, the scene; the move (savepoint, the scenes locked,
     # one UPDATE, release); the order after it; the two sections (scenes, card rows, video
     # takes' numbers, ready shots, rate cards). The same for 4 scenes or 31.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(SESSION + 13):
         response = client.post(url, {"direction": "earlier"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()

@@ -2,15 +2,13 @@
 
 import re
 
-from django.conf import settings
 from django.urls import resolve, reverse
 
 from projects.models import Membership, Role, Take, TakeEvent, TakeState
 from tests.projects.test_take_views import make_take, with_video
+from tests.queries import SESSION
 
 HX = {"HTTP_HX_REQUEST": "true"}
-# With Redis, sessions are read from it (studio/settings.py): no query of their own.
-SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 
 def card_url(take: Take) -> str:

@@ -11,8 +11,8 @@ from projects.pipeline.follow import _poll_later, take_follow
 from projects.pipeline.submit import _submit_later
 from projects.services.take_states import move, note
 from providers.core.base import Transient
-from tests.projects.test_take_card_poll import SESSION
 from tests.projects.test_take_views import make_take
+from tests.queries import SESSION
 from tests.support.fakes import install, sent_take
 
 BUSY = "Provider busy, trying again in 2 s: Request rate has exceeded the RPM limit."
