@@ -47,6 +47,15 @@ def cache_keys_of_our_own():
     RedisCache.clear = flush
 
 
+@pytest.fixture
+def empty_cache():
+    """An empty cache before and after the test, for tests of what lives there (shared markup,
+    rate limits): a test's rollback does not undo what it cached."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
 @pytest.fixture(autouse=True)
 def media_root(request, settings, tmp_path):
     """A media folder per test; the session's one for tests on the shared worker, which was

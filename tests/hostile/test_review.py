@@ -4,7 +4,6 @@ fields, on the open, the locked and the revoked link and on a token that is no l
 server error; a refusal saves nothing (harness.run checks both)."""
 
 import pytest
-from django.core.cache import cache
 
 from projects.models import Comment
 
@@ -12,17 +11,9 @@ from .harness import Case, run
 from .values import CLASSICS, HUGE_NUMBER
 from .world import REVIEW_GONE_TOKEN, REVIEW_LOCKED_TOKEN, REVIEW_PASSWORD, REVIEW_TOKEN, ROLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 MISSING_ID = 9_000_000_000_000_000_000
 TOKENS = (REVIEW_TOKEN, REVIEW_LOCKED_TOKEN, REVIEW_GONE_TOKEN, "0" * 43, "é" * 500)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rates():
-    """The rate limits count in the cache, which the rollback of each case does not undo."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("role", ROLES)

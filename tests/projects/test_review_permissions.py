@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,7 +18,7 @@ from tests.factories import MembershipFactory, SceneFactory, ShotFactory
 
 from .review_world import build_review_world, finished_take
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 ACTORS = ("anonymous", "guest", "outsider", "viewer", "editor", "owner")
 # The refusals below do not depend on who asks (guest views never read the session's user):
 # asked by a guest and by the project's owner, the most a member can be, they show that an
@@ -50,13 +49,6 @@ GUEST_ROUTES = [
     GuestRoute("take-media", "GET", 200, "poster.jpg"),
     GuestRoute("take-media", "GET", 200, "thumb.jpg"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rates():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -29,12 +29,7 @@ from projects.selectors import shot_page
 from studio.models import ProviderAccount
 from tests.projects.test_take_views import make_take
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture
@@ -125,22 +120,16 @@ def test_whatever_the_page_shows_changes_it(client, editor, shot, change, shows)
 
 def test_money_on_a_take_changes_its_card(client, owner, shot):
     take = make_take(shot, 1, TakeState.SUCCEEDED, actual_cost=Decimal("2.00"))
-    LedgerEntry.objects.create(
-        project=shot.project,
-        take=take,
-        user=owner,
-        kind=LedgerKind.SETTLE,
-        spent_change=Decimal("2.00"),
-    )
+
+    def book(kind: str, change: str) -> None:
+        LedgerEntry.objects.create(
+            project=shot.project, take=take, user=owner, kind=kind, spent_change=Decimal(change)
+        )
+
+    book(LedgerKind.SETTLE, "2.00")
     client.force_login(owner)
     assert "refunded $0.75" not in html(client, shot)
-    LedgerEntry.objects.create(
-        project=shot.project,
-        take=take,
-        user=owner,
-        kind=LedgerKind.REFUND,
-        spent_change=Decimal("-0.75"),
-    )
+    book(LedgerKind.REFUND, "-0.75")
     assert "refunded $0.75" in html(client, shot)
 
 

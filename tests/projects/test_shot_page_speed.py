@@ -13,17 +13,12 @@ from projects.models import Take, TakeState
 from tests.projects.test_shot_page_shared import builds
 from tests.projects.test_take_views import make_take
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 __all__ = ["builds"]
 
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 HEADER_TOKEN = re.compile(rb'"X-CSRFToken": "([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client, shot):

@@ -20,6 +20,12 @@ def shot_labels(scene):
     return list(scene.shots.order_by("order").values_list("label", flat=True))
 
 
+def hx_move(client, what: str, project, moving, data: dict):
+    """Post a move of `moving` (a "shot" or a "scene") as the board's HTMX does."""
+    url = reverse(f"projects:{what}-move", args=[project.pk, moving.pk])
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
 def section_ids(html: str) -> list[int]:
     """The scene sections in `html`, in order (out-of-band ones included)."""
     return [int(pk) for pk in re.findall(r'<section class="scene" id="scene-(\d+)"', html)]
@@ -211,11 +217,7 @@ def test_drag_to_another_scene_at_a_position(client, editor, project, scene):
     for i, label in enumerate(["P", "Q"]):
         ShotFactory(scene=other, label=label, order=i + 1)
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:shot-move", args=[project.pk, moving.pk]),
-        {"scene": other.pk, "position": 1},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "shot", project, moving, {"scene": other.pk, "position": 1})
     assert response.status_code == 200
     assert shot_labels(other) == ["P", "M", "Q"]
     assert shot_labels(scene) == ["N"]
@@ -226,11 +228,7 @@ def test_a_shot_cannot_move_into_another_projects_scene(client, editor, project,
     shot = ShotFactory(scene=scene)
     foreign = SceneFactory()
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:shot-move", args=[project.pk, shot.pk]),
-        {"scene": foreign.pk, "position": 0},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "shot", project, shot, {"scene": foreign.pk, "position": 0})
     assert response.status_code == 422
     shot.refresh_from_db()
     assert shot.scene == scene
@@ -264,11 +262,7 @@ def test_viewer_sees_the_board_without_edit_controls(client, viewer, project, sc
 def test_a_nonsense_move_is_refused_with_a_message(client, editor, project, scene, position):
     shot = ShotFactory(scene=scene)
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:shot-move", args=[project.pk, shot.pk]),
-        {"scene": scene.pk, "position": position},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "shot", project, shot, {"scene": scene.pk, "position": position})
     assert response.status_code == 422
     assert "That move was not understood." in response.content.decode()
 
@@ -326,11 +320,7 @@ def test_moving_a_scene_through_htmx_returns_the_two_that_swapped(
     assert section_ids(board) == [one.pk, three.pk, two.pk, four.pk]
 
     # Later: the scene and the one it passed, that one first.
-    response = client.post(
-        reverse("projects:scene-move", args=[project.pk, one.pk]),
-        {"direction": "later"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "scene", project, one, {"direction": "later"})
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#scene-{three.pk}"
     assert section_ids(html) == [three.pk, one.pk]
@@ -343,11 +333,7 @@ def test_moving_a_scene_through_htmx_returns_the_two_that_swapped(
 def test_a_scene_already_first_moved_earlier_keeps_its_place(client, editor, project):
     first, second, *_rest = _four_scenes(project)
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:scene-move", args=[project.pk, first.pk]),
-        {"direction": "earlier"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "scene", project, first, {"direction": "earlier"})
     # The same answer shape puts the pair back as it was: nothing on the page moves.
     assert response["HX-Retarget"] == f"#scene-{second.pk}"
     assert section_ids(response.content.decode()) == [first.pk, second.pk]
@@ -356,11 +342,7 @@ def test_a_scene_already_first_moved_earlier_keeps_its_place(client, editor, pro
 
 def test_the_only_scene_moved_comes_back_in_its_place(client, editor, project, scene):
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:scene-move", args=[project.pk, scene.pk]),
-        {"direction": "later"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "scene", project, scene, {"direction": "later"})
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#scene-{scene.pk}"
     assert section_ids(html) == [scene.pk] and "delete:" not in html
@@ -567,11 +549,7 @@ def test_a_move_to_another_scene_returns_only_the_two_scenes(client, editor, pro
     moving = ShotFactory(scene=scene, label="M", order=1)
     ShotFactory(scene=bystander, label="B", order=1)
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:shot-move", args=[project.pk, moving.pk]),
-        {"scene": other.pk, "position": 0},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "shot", project, moving, {"scene": other.pk, "position": 0})
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#scene-{other.pk}"
     assert f'<section class="scene" id="scene-{other.pk}"' in html
@@ -585,11 +563,7 @@ def test_earlier_later_through_htmx_returns_that_scene(client, editor, project, 
     b = ShotFactory(scene=scene, label="B", order=2)
     SceneFactory(project=project)
     client.force_login(editor)
-    response = client.post(
-        reverse("projects:shot-move", args=[project.pk, b.pk]),
-        {"direction": "earlier"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = hx_move(client, "shot", project, b, {"direction": "earlier"})
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#scene-{scene.pk}"
     assert html.count("<section") == 1
