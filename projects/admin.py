@@ -15,6 +15,8 @@ from .models import (
     Notification,
     NotificationSettings,
     Project,
+    PromptTemplate,
+    PromptTemplateVersion,
     ProviderSpend,
     RateCard,
     ReferenceImage,
@@ -189,6 +191,52 @@ class TeamPresetAdmin(admin.ModelAdmin):
     list_display = ["name", "project", "target_model", "duration_seconds", "created_at"]
     list_filter = ["target_model"]
     search_fields = ["name", "project__name"]
+
+
+class PromptTemplateVersionInline(admin.TabularInline):
+    model = PromptTemplateVersion
+    extra = 0
+    fields = ["number", "author", "created_at", "restores", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromptTemplate)
+class PromptTemplateAdmin(admin.ModelAdmin):
+    """Read-only history: templates are written in the editor, which checks them first
+    (a template saved here could break every prompt of its family)."""
+
+    list_display = ["__str__", "family", "project", "current"]
+    list_filter = ["family"]
+    list_select_related = ["project", "current"]
+    search_fields = ["project__name"]
+    readonly_fields = ["project", "family", "current"]
+    inlines = [PromptTemplateVersionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromptTemplateVersion)
+class PromptTemplateVersionAdmin(admin.ModelAdmin):
+    list_display = ["template", "number", "author", "created_at", "restores"]
+    list_filter = ["template__family"]
+    list_select_related = ["template__project", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TakeEventInline(admin.TabularInline):

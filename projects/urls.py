@@ -14,6 +14,7 @@ from .views import (
     live,
     notifications,
     projects,
+    prompt_templates,
     review,
     review_links,
     screenplays,
@@ -31,6 +32,39 @@ urlpatterns = [
     path("", projects.project_list, name="list"),
     path("new/", projects.project_create, name="create"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Prompt templates: the studio's defaults (staff) and each project's own.
+    path("prompts/", prompt_templates.template_list, name="studio-prompt-templates"),
+    path(
+        "prompts/<slug:family>/",
+        prompt_templates.template_edit,
+        name="studio-prompt-template",
+    ),
+    path(
+        "prompts/<slug:family>/preview/",
+        prompt_templates.template_preview,
+        name="studio-prompt-template-preview",
+    ),
+    path(
+        "prompts/<slug:family>/revert/",
+        prompt_templates.template_revert,
+        name="studio-prompt-template-revert",
+    ),
+    path(P + "prompts/", prompt_templates.template_list, name="project-prompt-templates"),
+    path(
+        P + "prompts/<slug:family>/",
+        prompt_templates.template_edit,
+        name="project-prompt-template",
+    ),
+    path(
+        P + "prompts/<slug:family>/preview/",
+        prompt_templates.template_preview,
+        name="project-prompt-template-preview",
+    ),
+    path(
+        P + "prompts/<slug:family>/revert/",
+        prompt_templates.template_revert,
+        name="project-prompt-template-revert",
+    ),
     path(P, storyboard.storyboard, name="storyboard"),
     path(P + "animatic/", animatic.animatic, name="animatic"),
     path(P + "settings/", projects.project_settings, name="settings"),

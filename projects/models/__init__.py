@@ -20,6 +20,7 @@ from .film import (
     media_path,
 )
 from .money import LEDGER_AMOUNT, LedgerEntry, LedgerKind, MemberSpend, ProviderSpend, RateCard
+from .prompts import PromptTemplate, PromptTemplateVersion
 from .review import (
     Activity,
     ActivityKind,
@@ -55,6 +56,8 @@ __all__ = [
     "NotificationSettings",
     "Project",
     "ProjectQuerySet",
+    "PromptTemplate",
+    "PromptTemplateVersion",
     "ProviderSpend",
     "RateCard",
     "ReferenceImage",

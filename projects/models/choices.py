@@ -55,3 +55,10 @@ def resolutions() -> list[tuple[str, str]]:
 
 def motions() -> list[tuple[str, str]]:
     return [("", "None (use the sliders)")] + [(m.slug, m.name) for m in MOTIONS.values()]
+
+
+def prompt_families() -> list[tuple[str, str]]:
+    """Models that share a prompt formula, and so a prompt template (design.compile)."""
+    from providers.design.compile import FAMILIES
+
+    return [(key, family.name) for key, family in FAMILIES.items()]

@@ -75,6 +75,16 @@ class Take(models.Model):
     spec = models.JSONField(default=dict)
     input_images = models.JSONField(default=list)  # [{"role", "sha256", "name"}]
     seed = models.BigIntegerField(null=True, blank=True)
+    # The team's prompt template version that phrased `prompt` (NULL: the shipped formula), and
+    # how the camera report names it, frozen like the prompt: "Kling · project v3 · ana".
+    prompt_template = models.ForeignKey(
+        "PromptTemplateVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    prompt_template_label = models.CharField(max_length=200, blank=True)
 
     # Sent as the idempotency key / external id where an API takes one. Random, not the primary
     # key: two studios sharing a provider account would collide on integers.

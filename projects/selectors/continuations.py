@@ -20,6 +20,7 @@ from projects.models import Shot, Take, TakeKind, TakeState
 from projects.registry import provider_class
 from projects.selectors.design import preview_for
 from projects.selectors.money import rate_cards
+from projects.selectors.prompt_templates import templates_for
 from projects.selectors.shot_spec import shot_spec
 from projects.selectors.snapshots import estimate_cost, snapshot_for, spec_from_dict
 from providers.capabilities import CAPABILITIES
@@ -188,7 +189,7 @@ def extension_snapshot(take: Take) -> dict:
         resolution=extension_resolution(take),
         aspect_ratio=parent.aspect_ratio if parent else take.shot.aspect_ratio,
     )
-    preview = preview_for(spec, take.model)
+    preview = preview_for(spec, take.model, templates=templates_for(take.project_id))
     # The clip's length, size and frames are the provider's to decide here; what the words
     # say still has to be sendable.
     problems = {
@@ -205,6 +206,8 @@ def extension_snapshot(take: Take) -> dict:
         "provider": caps.provider,
         "prompt": preview.compiled.prompt,
         "params": preview.compiled.params,
+        "prompt_template": preview.template.version if preview.template else None,
+        "prompt_template_label": preview.template.label if preview.template else "",
         "spec": dataclasses.asdict(spec),
         "input_images": [],
         "seed": spec.seed,

@@ -12,13 +12,14 @@ from django.utils import timezone
 from projects.models import Shot, TeamPreset
 from projects.registry import accounts_read_once, model_runnable
 from projects.selectors.money import rate_cards
+from projects.selectors.prompt_templates import TemplateBook, TemplateInUse, templates_for
 from projects.selectors.shot_spec import shot_spec
 from providers.capabilities import CAPABILITIES
 from providers.core import catalog
 from providers.core.capabilities import Capabilities
 from providers.core.prices import Unpriced
 from providers.core.spec import ShotSpec
-from providers.design.compile import CompiledRequest, compile_shot
+from providers.design.compile import CompiledRequest, compile_shot, family_of
 from providers.design.preflight import check_shot, lifecycle_warnings, replacement_of
 from providers.design.presets import PRESETS_BY_SLUG, ShotPreset
 from providers.design.recommend import Recommendation, recommend
@@ -49,6 +50,7 @@ class Preview:
     warnings: list[str] = field(default_factory=list)  # e.g. the model retires on a date
     # What a "Switch to …" button offers: the replacement of a deprecated or retired model.
     switch_to: Capabilities | None = None
+    template: TemplateInUse | None = None  # the prompt template that phrased the prompt
 
     @property
     def ok(self) -> bool:
@@ -68,16 +70,24 @@ class Preview:
         return [message for messages in self.problems.values() for message in messages]
 
 
-def preview_for(spec: ShotSpec, model: str, *, not_sent: dict | None = None) -> Preview:
+def preview_for(
+    spec: ShotSpec,
+    model: str,
+    *,
+    not_sent: dict | None = None,
+    templates: TemplateBook | None = None,
+) -> Preview:
     """`not_sent`: a dict shared by callers previewing many models, so each provider account
-    is read once (see platform_ignores)."""
+    is read once (see platform_ignores). `templates`: the project's prompt templates; None
+    phrases the prompt with the shipped formulas."""
     capabilities = CAPABILITIES.get(model) or CAPABILITIES[catalog.DEFAULT_MODEL]
     today = timezone.localdate()
-    problems = check_shot(spec, capabilities, today=today)
+    texts = templates.texts() if templates is not None else None
+    problems = check_shot(spec, capabilities, today=today, templates=texts)
     warnings = lifecycle_warnings(capabilities, today=today)
     moving_on = bool(warnings or problems.get("target_model"))
     try:
-        compiled = compile_shot(spec, capabilities)
+        compiled = compile_shot(spec, capabilities, texts)
     except (KeyError, ValueError, TypeError, ZeroDivisionError):
         # A half-edited shot may not compile at all; the problems above say why.
         compiled = None
@@ -95,6 +105,7 @@ def preview_for(spec: ShotSpec, model: str, *, not_sent: dict | None = None) -> 
         hero_prompt=hero_frame_prompt(spec),
         warnings=warnings,
         switch_to=replacement_of(capabilities) if moving_on else None,
+        template=templates.in_use(family_of(capabilities)) if templates is not None else None,
     )
 
 
@@ -114,32 +125,47 @@ def platform_ignores(provider: str, params: dict, *, cache: dict | None = None) 
 
 
 def shot_preview(shot: Shot, **overrides) -> Preview:
-    return preview_for(shot_spec(shot, **overrides), shot.target_model)
+    return preview_for(
+        shot_spec(shot, **overrides), shot.target_model, templates=templates_for(shot.project_id)
+    )
 
 
 def shot_preflight(shot: Shot, **overrides) -> dict[str, list[str]]:
     """Field messages for the shot's target model; empty when it can be sent as it is."""
-    return check_shot(shot_spec(shot, **overrides), shot.target_model, today=timezone.localdate())
+    return check_shot(
+        shot_spec(shot, **overrides),
+        shot.target_model,
+        today=timezone.localdate(),
+        templates=templates_for(shot.project_id).texts(),
+    )
 
 
-def shot_compare(shot: Shot) -> list[Preview]:
+def shot_compare(shot: Shot, templates: TemplateBook | None = None) -> list[Preview]:
     spec = shot_spec(shot)
     not_sent: dict = {}
-    return [preview_for(spec, slug, not_sent=not_sent) for slug, _ in catalog.VIDEO_MODELS]
+    templates = templates or templates_for(shot.project_id)
+    return [
+        preview_for(spec, slug, not_sent=not_sent, templates=templates)
+        for slug, _ in catalog.VIDEO_MODELS
+    ]
 
 
 def models_compared(shot: Shot) -> tuple[list[Preview], list[Recommendation]]:
     """The compare page: the shot on every model, and the recommendations. Each model asks
     about its provider's account (keys, platform): read all of them in one query, not one per
     model."""
+    templates = templates_for(shot.project_id)
     with accounts_read_once():
-        return shot_compare(shot), shot_recommendations(shot)
+        return shot_compare(shot, templates), shot_recommendations(shot, templates=templates)
 
 
-def shot_recommendations(shot: Shot, *, limit: int = 5) -> list[Recommendation]:
+def shot_recommendations(
+    shot: Shot, *, limit: int = 5, templates: TemplateBook | None = None
+) -> list[Recommendation]:
     """The best `limit` models this studio can run now for the shot, each with its price for
     this shot, plus the shot's current target wherever it ranks."""
     spec = shot_spec(shot)
+    texts = (templates or templates_for(shot.project_id)).texts()
     by_provider: dict[str, bool] = {}
 
     def runnable(model: str) -> bool:
@@ -154,7 +180,8 @@ def shot_recommendations(shot: Shot, *, limit: int = 5) -> list[Recommendation]:
     shown = [rec for i, rec in enumerate(ranked) if i < limit or rec.current]
     rates = rate_cards()
     for rec in shown:
-        problems = sum(len(found) for found in check_shot(spec, rec.model, today=today).values())
+        found = check_shot(spec, rec.model, today=today, templates=texts)
+        problems = sum(len(messages) for messages in found.values())
         try:
             amount = quote(rec.model, spec, rates).amount
         except Unpriced:

@@ -3,11 +3,11 @@
 Building the page reads a dozen tables and renders a few hundred fields; reloading it, or a
 colleague opening it, mostly finds everything as it was. `page_stamp` reads, in one plain SQL
 statement, every row the page shows — the shot and its scene, references, takes with who asked,
-the takes' newest money and history lines, the team's presets, the rate cards, the provider
-accounts and this month's provider spend — plus the viewer's unread count for the top bar. Its
-digest, with the project row, the viewer and the minute (the cards print "3 minutes ago"), keys
-the page's markup (templatetags/fragments.py). Columns rather than updated_at: workers write with
-update(), which leaves auto_now alone.
+the takes' newest money and history lines, the team's presets and prompt templates, the rate
+cards, the provider accounts and this month's provider spend — plus the viewer's unread count
+for the top bar. Its digest, with the project row, the viewer and the minute (the cards print
+"3 minutes ago"), keys the page's markup (templatetags/fragments.py). Columns rather than
+updated_at: workers write with update(), which leaves auto_now alone.
 
 The stamp is read before the page's own reads, so markup stored under it is never older than it.
 """
@@ -31,6 +31,7 @@ from projects.models import (
     Membership,
     Notification,
     Project,
+    PromptTemplate,
     ProviderSpend,
     RateCard,
     ReferenceImage,
@@ -93,6 +94,9 @@ def _statement(vendor: str) -> str:
         f"SELECT 'p', NULL, {_array('p', TeamPreset)} FROM {t(TeamPreset)} p "
         "WHERE p.project_id = %(project)s",
         f"SELECT 'q', NULL, {_array('q', RateCard)} FROM {t(RateCard)} q",
+        # The preview's prompt is phrased by the project's or the studio's template.
+        f"SELECT 'x', NULL, {_array('x', PromptTemplate)} FROM {t(PromptTemplate)} x "
+        "WHERE x.project_id = %(project)s OR x.project_id IS NULL",
         f"SELECT 'v', NULL, {_array('v', ProviderAccount)} FROM {t(ProviderAccount)} v",
         f"SELECT 'm', NULL, {_array('m', ProviderSpend)} FROM {t(ProviderSpend)} m "
         "WHERE m.month = %(month)s",

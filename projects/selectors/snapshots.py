@@ -15,6 +15,7 @@ from django.db.models import prefetch_related_objects
 from projects.models import Shot, Take
 from projects.selectors.design import preview_for
 from projects.selectors.money import take_quote
+from projects.selectors.prompt_templates import templates_for
 from projects.selectors.shot_spec import shot_spec
 from providers.capabilities import CAPABILITIES
 from providers.core.base import VideoProvider
@@ -66,7 +67,7 @@ def snapshot_for(
     if provider is not None and model in CAPABILITIES:
         # What the preview would read the provider account for: the caller has it built.
         not_sent = {CAPABILITIES[model].provider: getattr(provider, "params_not_sent", {})}
-    preview = preview_for(spec, model, not_sent=not_sent)
+    preview = preview_for(spec, model, not_sent=not_sent, templates=templates_for(shot.project_id))
     if preview.problems:
         raise ValidationError(preview.problems)
     if preview.compiled is None:
@@ -86,6 +87,9 @@ def snapshot_for(
         "provider": preview.capabilities.provider,
         "prompt": preview.compiled.prompt,
         "params": preview.compiled.params,
+        # Which template made the prompt: the version (None: the shipped formula), its name.
+        "prompt_template": preview.template.version if preview.template else None,
+        "prompt_template_label": preview.template.label if preview.template else "",
         "spec": dataclasses.asdict(spec),
         "input_images": images,
         "seed": spec.seed,

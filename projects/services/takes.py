@@ -255,7 +255,17 @@ def take_retry(*, take: Take, user) -> Take:
     runnable_provider(take.model)
     snapshot = {
         name: getattr(take, name)
-        for name in ("model", "provider", "prompt", "params", "spec", "input_images", "seed")
+        for name in (
+            "model",
+            "provider",
+            "prompt",
+            "params",
+            "prompt_template_id",
+            "prompt_template_label",
+            "spec",
+            "input_images",
+            "seed",
+        )
     }
     # Priced again: rate cards may have changed since the first attempt.
     snapshot["estimated_cost"] = estimate_cost(take.model, spec_from_dict(take.spec))

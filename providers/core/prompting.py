@@ -46,6 +46,7 @@ class Draft:
     params: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    used: frozenset[str] = frozenset()  # the placeholders the prompt's template named
 
 
 def capitalize(text: str) -> str:
@@ -69,14 +70,16 @@ def commas(*parts: str) -> str:
     return ", ".join(p.strip() for p in parts if p and p.strip())
 
 
+def angle_words(angle: str) -> str:
+    return ANGLE_WORDS.get(angle, label_for(CAMERA_ANGLES, angle))
+
+
 def framing(spec: ShotSpec) -> list[str]:
     words = []
     if spec.shot_size:
         words.append(label_for(SHOT_SIZES, spec.shot_size).lower())
     if spec.camera_angle:
-        words.append(
-            ANGLE_WORDS.get(spec.camera_angle, label_for(CAMERA_ANGLES, spec.camera_angle))
-        )
+        words.append(angle_words(spec.camera_angle))
     if spec.lens_mm:
         words.append(f"{spec.lens_mm}mm lens")
     return words
@@ -150,23 +153,5 @@ def sound_sentences(spec: ShotSpec) -> list[str]:
     return out
 
 
-def sequential_beats(spec: ShotSpec, caps: Capabilities, draft: Draft) -> list[str]:
-    """Models without timestamp prompting still get the beats, in order, without times."""
-    beats = sorted(spec.beats, key=lambda b: b.at_seconds)
-    if beats:
-        draft.notes.append(f"{caps.name} has no timestamp prompting: beats are told in order")
-    return [sentence(f"then {b.action.strip()}") for b in beats if b.action.strip()]
-
-
 def fmt_seconds(value: float) -> str:
     return f"{value:g}"
-
-
-def describe(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, draft: Draft) -> str:
-    """Subject+action, beats, camera, style: the formula Kling and Runway share."""
-    return join_sentences(
-        sentence(commas(subject_action(spec), spec.context)),
-        *sequential_beats(spec, caps, draft),
-        camera_sentence(camera_clause(spec, cam)),
-        sentence(spec.style),
-    )

@@ -7,13 +7,14 @@ images (hero frame, last frame, references) are attached by the HTTP layer, as `
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from providers.capabilities import resolve
 from providers.core.capabilities import PROMPT, Capabilities
 from providers.core.motions import get_motion
+from providers.core.placeholders import CARRIERS
 from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import CameraMove, ShotSpec
 from providers.design.camera import DIRECTIONS, by_dominance, translate_camera
@@ -24,14 +25,35 @@ from providers.runway import prompt as runway
 from providers.seedance import prompt as seedance
 from providers.veo import prompt as veo
 
-FORMULAS: dict[str, Callable[[ShotSpec, Capabilities, CameraTranslation], Draft]] = {
-    "previz": previz.build,
-    "google-veo": veo.build,
-    "kling": kling.build,
-    "runway": runway.build,
-    "seedance": seedance.build,
-    "higgsfield": higgsfield.build,
+Formula = Callable[[ShotSpec, Capabilities, CameraTranslation, str], Draft]
+
+
+@dataclass(frozen=True)
+class Family:
+    """Models that share one prompt formula, and so one prompt template a team can edit."""
+
+    name: str
+    build: Formula
+    template: str  # the shipped default: the formula as the guide writes it
+
+
+# Keyed by provider slug, except the models Higgsfield hosts, which are phrased otherwise.
+FAMILIES: dict[str, Family] = {
+    "previz": Family("Previz", previz.build, previz.TEMPLATE),
+    "google-veo": Family("Veo", veo.build, veo.TEMPLATE),
+    "kling": Family("Kling", kling.build, kling.TEMPLATE),
+    "runway": Family("Runway", runway.build, runway.TEMPLATE),
+    "seedance": Family("Seedance", seedance.build, seedance.TEMPLATE),
+    "higgsfield": Family("Higgsfield DoP", higgsfield.build, higgsfield.TEMPLATE),
+    "higgsfield-hosted": Family(
+        "Models hosted by Higgsfield", higgsfield.build, higgsfield.HOSTED_TEMPLATE
+    ),
 }
+
+
+def family_of(model: str | Capabilities) -> str:
+    caps = resolve(model)
+    return "higgsfield-hosted" if higgsfield.hosted(caps) else caps.provider
 
 
 @dataclass
@@ -44,17 +66,30 @@ class CompiledRequest:
     camera: CameraTranslation | None = None  # per-axis sent/approximated/ignored for the UI
     # The request in words, read before the raw parameters: "5 s · 16:9 · 720p · no audio".
     summary: str = ""
+    family: str = ""
+    custom_template: bool = False  # made by a team's template, not the shipped default
 
 
-def compile_shot(spec: ShotSpec, model_slug: str | Capabilities) -> CompiledRequest:
+def compile_shot(
+    spec: ShotSpec,
+    model_slug: str | Capabilities,
+    templates: Mapping[str, str] | None = None,
+) -> CompiledRequest:
+    """`templates`: a team's prompt template per family (FAMILIES); a family without one uses
+    the shipped default. TemplateProblem (a ValueError) when the template cannot be used."""
     caps = resolve(model_slug)
     cam = translate_camera(spec.camera, caps, spec.motion_preset)
-    draft = FORMULAS[caps.provider](spec, caps, cam)
+    family = family_of(caps)
+    template = (templates or {}).get(family) or FAMILIES[family].template
+    custom = template != FAMILIES[family].template
+    draft = FAMILIES[family].build(spec, caps, cam, template)
     notes = [f"camera: {n}" for n in cam.sent] + [
         f"camera approximated: {n}" for n in cam.approximated
     ]
     notes += draft.notes
     ignored = [f"camera: {n}" for n in cam.ignored] + draft.ignored + _unsupported(spec, caps)
+    if custom:
+        ignored += left_out(spec, caps, cam, draft)
     return CompiledRequest(
         model=caps.slug,
         prompt=draft.prompt,
@@ -63,7 +98,31 @@ def compile_shot(spec: ShotSpec, model_slug: str | Capabilities) -> CompiledRequ
         ignored=ignored,
         camera=cam,
         summary=summarize(spec, caps, cam),
+        family=family,
+        custom_template=custom,
     )
+
+
+def left_out(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, draft: Draft) -> list[str]:
+    """What the shot has that a team's template does not put in the prompt, each said once
+    (a part the formula already reported as dropped is not repeated)."""
+    has = {
+        "subject": spec.subject.strip(),
+        "action": spec.action.strip(),
+        "context": spec.context.strip(),
+        "style": spec.style.strip(),
+        "beats": any(b.action.strip() for b in spec.beats),
+        "camera move": cam.prompt_phrase or cam.motion is not None or spec.camera_notes.strip(),
+    }
+    heard = spec.audio and caps.native_audio
+    has["dialogue"] = heard and bool(spec.dialogue)
+    has["sound"] = heard and bool(spec.sound_effects.strip() or spec.ambience.strip())
+    said = " ".join(draft.ignored)
+    return [
+        f"{part}: not in this template's prompt"
+        for part, carriers in CARRIERS.items()
+        if has[part] and not draft.used & carriers and part.split()[0] not in said
+    ]
 
 
 def signed(value: int) -> str:

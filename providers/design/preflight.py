@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 
 from providers.capabilities import CAPABILITIES, resolve
 from providers.core.capabilities import DEPRECATED, RETIRED, SINGLE_AXIS, Capabilities
@@ -14,6 +15,7 @@ from providers.core.catalog import CAMERA_RANGE, DIALOGUE_LANGUAGES, label_for, 
 from providers.core.motions import MOTIONS
 from providers.core.prompting import fmt_seconds
 from providers.core.spec import ShotSpec
+from providers.core.templating import TemplateProblem
 from providers.design.compile import compile_shot
 
 FIELDS = (
@@ -129,8 +131,14 @@ def lifecycle_warnings(
 
 
 def check_shot(
-    spec: ShotSpec, model_slug: str | Capabilities, *, today: datetime.date | None = None
+    spec: ShotSpec,
+    model_slug: str | Capabilities,
+    *,
+    today: datetime.date | None = None,
+    templates: Mapping[str, str] | None = None,
 ) -> dict[str, list[str]]:
+    """`templates`: the team's prompt templates (compile.compile_shot), so the prompt whose
+    length is checked is the one that would be sent."""
     caps = resolve(model_slug)
     found: dict[str, list[str]] = {}
 
@@ -220,7 +228,11 @@ def check_shot(
             f"{name} reads negative prompts up to {limit} characters; this one is {len(negative)}.",
         )
 
-    prompt = compile_shot(spec, caps).prompt
+    try:
+        prompt = compile_shot(spec, caps, templates).prompt
+    except TemplateProblem as problem:
+        say("prompt", f"The prompt template cannot be used: {problem}")
+        return found
     if caps.prompt_required and not prompt.strip():
         say("prompt", f"{name} needs a prompt: describe the subject or the action.")
     if caps.prompt_max_chars is not None and utf16_len(prompt) > caps.prompt_max_chars:

@@ -8,35 +8,48 @@ prompt with the camera in words, and only duration and ratio as fields (capabili
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
+from providers.core.placeholders import fill
 from providers.core.prompting import (
     CameraTranslation,
     Draft,
-    camera_clause,
-    camera_sentence,
     commas,
     framing,
-    hears_audio,
     join_sentences,
     sentence,
-    sequential_beats,
-    subject_action,
 )
 from providers.core.spec import ShotSpec
 
+# DoP: the hero frame already shows the setting and framing; the preset carries the move.
+TEMPLATE = """\
+{{ [subject_action, (camera_words ~ " " ~ camera_notes)|trim, style]|commas|sentence }}
+"""
+HOSTED_TEMPLATE = """\
+{{ subject_action|sentence }}
+{{ beats }}
+{{ [context, style]|commas|sentence }}
+{% if camera %}{{ camera_sentence }}{% endif %}
+"""
+FRAMING = frozenset({"framing", "shot_size", "angle", "lens", "camera", "camera_sentence"})
 
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
-    if caps.api_model == caps.catalogue_id:  # a hosted model: its id is its application path
-        return _hosted(spec, caps, cam)
+
+def hosted(caps: Capabilities) -> bool:
+    """A model Higgsfield hosts from its catalogue: its id is its application path."""
+    return caps.api_model == caps.catalogue_id
+
+
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str | None = None
+) -> Draft:
+    if hosted(caps):
+        return _hosted(spec, caps, cam, template or HOSTED_TEMPLATE)
     draft = Draft(prompt="")
-    hears_audio(spec, caps, draft)
-    if spec.context.strip():
+    draft.prompt = fill(template or TEMPLATE, spec, caps, cam, draft)
+    if spec.context.strip() and "context" not in draft.used:
         draft.ignored.append("context left out of the prompt: the hero frame shows the setting")
-    if spec.beats:
+    if spec.beats and not draft.used & {"beats", "beat_list"}:
         draft.ignored.append(f"{len(spec.beats)} beat(s): a motion preset plays one move")
-    if framing(spec):
+    if framing(spec) and not draft.used & FRAMING:
         draft.ignored.append("framing (shot size, angle, lens) comes from the hero frame")
-    move = f"{cam.prompt_phrase} {spec.camera_notes.strip()}".strip()
-    draft.prompt = sentence(commas(subject_action(spec), move, spec.style))
     params: dict = {"model": caps.api_model}
     params.update(cam.params)
     if spec.seed is not None:
@@ -48,16 +61,9 @@ def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
     return draft
 
 
-def _hosted(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+def _hosted(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str) -> Draft:
     draft = Draft(prompt="")
-    hears_audio(spec, caps, draft)
-    clause = camera_clause(spec, cam)
-    draft.prompt = join_sentences(
-        sentence(subject_action(spec)),
-        *sequential_beats(spec, caps, draft),
-        sentence(commas(spec.context, spec.style)),
-        camera_sentence(clause) if clause else "",
-    )
+    draft.prompt = fill(template, spec, caps, cam, draft)
     draft.params = {"duration": spec.duration_seconds, "aspect_ratio": spec.aspect_ratio}
     if spec.has_hero_frame:
         draft.notes.append("hero frame uploaded and sent as image_url")

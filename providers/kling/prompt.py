@@ -7,31 +7,25 @@ impact. The camera is a handheld shot that shakes with the impact."
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
-from providers.core.prompting import (
-    CameraTranslation,
-    Draft,
-    describe,
-    hears_audio,
-    join_sentences,
-    language_words,
-    quoted,
-    sentence,
-    sound_sentences,
-    speaker_of,
-)
+from providers.core.placeholders import fill
+from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import ShotSpec
 
+TEMPLATE = """\
+{{ [subject_action, context]|commas|sentence }}
+{{ beats }}
+{{ camera_sentence }}
+{{ style|sentence }}
+{{ dialogue }}
+{{ sound }}
+"""
 
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str = TEMPLATE
+) -> Draft:
     draft = Draft(prompt="")
-    sound: list[str] = []
-    if hears_audio(spec, caps, draft):
-        for line in spec.dialogue:
-            who = speaker_of(spec, line.speaker)
-            said = f'{who} says{language_words(line.language)}, "{quoted(line.text)}"'
-            sound.append(sentence(said))
-        sound += sound_sentences(spec)
-    draft.prompt = join_sentences(describe(spec, caps, cam, draft), *sound)
+    draft.prompt = fill(template, spec, caps, cam, draft)
 
     mode = caps.slug.rsplit("-", 1)[-1]  # kling-2.6-std / kling-3.0-pro
     params: dict = {

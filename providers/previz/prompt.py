@@ -5,23 +5,22 @@ beats travel as numbers so the renderer can move its virtual camera exactly.
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
-from providers.core.prompting import (
-    CameraTranslation,
-    Draft,
-    commas,
-    hears_audio,
-    sentence,
-    subject_action,
-)
+from providers.core.placeholders import fill
+from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import ShotSpec
 
+TEMPLATE = """\
+{{ [subject_action, context]|commas|sentence }}
+{{ style|sentence }}
+"""
 
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str = TEMPLATE
+) -> Draft:
     draft = Draft(prompt="")
-    hears_audio(spec, caps, draft)
-    draft.prompt = " ".join(
-        p for p in (sentence(commas(subject_action(spec), spec.context)), sentence(spec.style)) if p
-    )
+    draft.prompt = fill(template, spec, caps, cam, draft)
+
     params: dict = {
         "duration_seconds": spec.duration_seconds,
         "aspect_ratio": spec.aspect_ratio,

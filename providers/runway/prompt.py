@@ -5,8 +5,17 @@
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
-from providers.core.prompting import CameraTranslation, Draft, describe, hears_audio
+from providers.core.placeholders import fill
+from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import ShotSpec
+
+# Runway is silent: the default leaves out dialogue and sound (placeholders reports them).
+TEMPLATE = """\
+{{ [subject_action, context]|commas|sentence }}
+{{ beats }}
+{{ camera_sentence }}
+{{ style|sentence }}
+"""
 
 # Pixel strings per catalog ratio (providers.md 2.3); gen4.5 text_to_video takes the first two.
 RUNWAY_RATIOS = {
@@ -18,10 +27,11 @@ RUNWAY_RATIOS = {
 }
 
 
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str = TEMPLATE
+) -> Draft:
     draft = Draft(prompt="")
-    hears_audio(spec, caps, draft)  # Runway is silent: reports dropped sound cues
-    draft.prompt = describe(spec, caps, cam, draft)
+    draft.prompt = fill(template, spec, caps, cam, draft)
     params: dict = {
         "model": caps.api_model,
         "ratio": RUNWAY_RATIOS.get(spec.aspect_ratio, spec.aspect_ratio),

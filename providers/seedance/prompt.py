@@ -8,46 +8,26 @@ speaker is spoken by the subject, so the character is introduced by their own li
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
-from providers.core.prompting import (
-    CameraTranslation,
-    Draft,
-    camera_clause,
-    camera_sentence,
-    hears_audio,
-    join_sentences,
-    language_words,
-    quoted,
-    sentence,
-    sequential_beats,
-    sound_sentences,
-    speaker_of,
-    subject_action,
-)
+from providers.core.placeholders import fill
+from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import ShotSpec
 
+# camera_fixed already says "static": words are only needed for a move or framing.
+TEMPLATE = """\
+{{ dialogue }}
+{{ (action if subject_speaks else subject_action)|sentence }}
+{{ beats }}
+{{ [context, style and "the mood is " ~ style]|commas(", and ")|sentence }}
+{% if camera %}{{ camera_sentence }}{% endif %}
+{{ sound }}
+"""
 
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str = TEMPLATE
+) -> Draft:
     draft = Draft(prompt="")
-    audible = hears_audio(spec, caps, draft)
-    lines = spec.dialogue if audible else ()
-    spoken = [
-        sentence(
-            f"{speaker_of(spec, line.speaker)} says{language_words(line.language)}, "
-            f"'{quoted(line.text)}'"
-        )
-        for line in lines
-    ]
-    subject_spoke = any(not line.speaker.strip() for line in lines)
-    character = sentence(spec.action) if subject_spoke else sentence(subject_action(spec))
-    mood = f"the mood is {spec.style.strip()}" if spec.style.strip() else ""
-    setting = sentence(", and ".join(p for p in (spec.context.strip(), mood) if p))
-    clause = camera_clause(spec, cam)
-    # camera_fixed already says "static"; words are only needed for a move or framing.
-    camera = camera_sentence(clause) if clause else ""
-    sound = sound_sentences(spec) if audible else []
-    draft.prompt = join_sentences(
-        *spoken, character, *sequential_beats(spec, caps, draft), setting, camera, *sound
-    )
+    draft.prompt = fill(template, spec, caps, cam, draft)
 
     params: dict = {
         "model": caps.api_model,

@@ -8,56 +8,23 @@ ascending high above"), which is how the guide's example reads.
 from __future__ import annotations
 
 from providers.core.capabilities import Capabilities
-from providers.core.prompting import (
-    CameraTranslation,
-    Draft,
-    commas,
-    fmt_seconds,
-    framing,
-    hears_audio,
-    join_sentences,
-    language_words,
-    quoted,
-    sentence,
-    sound_sentences,
-    speaker_of,
-)
+from providers.core.placeholders import fill
+from providers.core.prompting import CameraTranslation, Draft
 from providers.core.spec import ShotSpec
 
+TEMPLATE = """\
+{{ [framing, camera_words, lead, action, context, style]|commas|sentence }}
+{{ beats }}
+{{ dialogue }}
+{{ sound }}
+"""
 
-def lead(spec: ShotSpec, cam: CameraTranslation) -> str:
-    subject = spec.subject.strip()
-    if cam.motion is not None:
-        subject = cam.motion.lead.format(subject=subject or "the scene")
-    notes = spec.camera_notes.strip()
-    return f"{subject} {notes}".strip() if notes else subject
 
-
-def build(spec: ShotSpec, caps: Capabilities, cam: CameraTranslation) -> Draft:
+def build(
+    spec: ShotSpec, caps: Capabilities, cam: CameraTranslation, template: str = TEMPLATE
+) -> Draft:
     draft = Draft(prompt="")
-    main = sentence(
-        commas(
-            *framing(spec),
-            cam.prompt_phrase,
-            lead(spec, cam),
-            spec.action,
-            spec.context,
-            spec.style,
-        )
-    )
-    beats = [
-        sentence(f"(at {fmt_seconds(b.at_seconds)}s) {b.action.strip()}")
-        for b in sorted(spec.beats, key=lambda b: b.at_seconds)
-        if b.action.strip()
-    ]
-    sound: list[str] = []
-    if hears_audio(spec, caps, draft):
-        for line in spec.dialogue:
-            who = speaker_of(spec, line.speaker)
-            said = f'{who} says{language_words(line.language)}, "{quoted(line.text)}"'
-            sound.append(sentence(said))
-        sound += sound_sentences(spec)
-    draft.prompt = join_sentences(main, *beats, *sound)
+    draft.prompt = fill(template, spec, caps, cam, draft)
 
     params: dict = {
         "durationSeconds": spec.duration_seconds,

@@ -19,9 +19,10 @@ from tests.queries import SESSION
 
 # Pinned (issue 15: at most 8): session, user, membership with project, the shot, its
 # references (shot_spec); every provider account in one read, for the previews' platform notes
-# and whether each provider's keys are there; the rate cards once; the top bar's unread
-# notifications. Never one read per model or per provider.
-COMPARE_QUERIES = SESSION + 7
+# and whether each provider's keys are there; the rate cards once; the project's and the
+# studio's prompt templates once (issue 16); the top bar's unread notifications. Never one
+# read per model or per provider.
+COMPARE_QUERIES = SESSION + 8
 
 
 @pytest.fixture
