@@ -32,23 +32,7 @@ urlpatterns = [
     path("", projects.project_list, name="list"),
     path("new/", projects.project_create, name="create"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    # Prompt templates: the studio's defaults (staff) and each project's own.
-    path("prompts/", prompt_templates.template_list, name="studio-prompt-templates"),
-    path(
-        "prompts/<slug:family>/",
-        prompt_templates.template_edit,
-        name="studio-prompt-template",
-    ),
-    path(
-        "prompts/<slug:family>/preview/",
-        prompt_templates.template_preview,
-        name="studio-prompt-template-preview",
-    ),
-    path(
-        "prompts/<slug:family>/revert/",
-        prompt_templates.template_revert,
-        name="studio-prompt-template-revert",
-    ),
+    # Prompt templates: each project's own (the studio's defaults: studio_urlpatterns).
     path(P + "prompts/", prompt_templates.template_list, name="project-prompt-templates"),
     path(
         P + "prompts/<slug:family>/",
@@ -189,4 +173,21 @@ review_urlpatterns: list = [
     path(T + "shots/<id:shot_id>/hero.jpg", review.review_hero, name="hero"),
     path(T + "takes/<id:take_id>/", review.review_take_view, name="take"),
     path(T + "takes/<id:take_id>/<str:kind>", review.review_take_media, name="take-media"),
+]
+
+# The studio's default prompt templates (staff change them), outside any project: mounted at
+# /prompts/ by studio/urls.py, as "studio:<name>".
+studio_urlpatterns: list = [
+    path("", prompt_templates.template_list, name="prompt-templates"),
+    path("<slug:family>/", prompt_templates.template_edit, name="prompt-template"),
+    path(
+        "<slug:family>/preview/",
+        prompt_templates.template_preview,
+        name="prompt-template-preview",
+    ),
+    path(
+        "<slug:family>/revert/",
+        prompt_templates.template_revert,
+        name="prompt-template-revert",
+    ),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from projects.urls import review_urlpatterns
+from projects.urls import review_urlpatterns, studio_urlpatterns
 from projects.views.accounts import signup
 from projects.views.hooks import provider_webhook
 
@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("projects/", include("projects.urls")),
     path("review/", include((review_urlpatterns, "review"))),
+    path("prompts/", include((studio_urlpatterns, "studio"))),
     path("hooks/<slug:provider>/<str:token>/", provider_webhook, name="provider-webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,7 @@ from providers.design.compile import FAMILIES
 
 from ..ids import parse_id
 from ..models import Membership, Project
-from .access import member_of
+from .access import ARCHIVED, member_of
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Scope:
 
     def url(self, name: str, *args) -> str:
         if self.membership is None:
-            return reverse(f"projects:studio-{name}", args=args)
+            return reverse(f"studio:{name}", args=args)
         return reverse(f"projects:project-{name}", args=(self.project_id, *args))
 
 
@@ -112,6 +112,9 @@ def template_preview(request: HttpRequest, family: str, project_id: int | None =
     """The prompt the typed template makes for the chosen shot and model; saves nothing."""
     family = _family(family)
     scope = _scope(request, project_id)
+    if scope.project is not None and scope.project.is_archived:
+        # Archived is view only: no POST of any kind, as everywhere (views/access.py).
+        raise PermissionDenied(ARCHIVED)
     context = _preview_context(request, scope, family, request.POST.get("text", ""))
     return render(request, "projects/prompt_template.html#preview", context)
 

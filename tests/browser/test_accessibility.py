@@ -437,7 +437,7 @@ PAGES: list[tuple[str, str | None, list[Step], str]] = [
     (
         "studio prompt templates",
         "owner",
-        [visit(lambda w: "/projects/prompts/")],
+        [visit(lambda w: "/prompts/")],
         "default prompt templates",
     ),
     ("exports", "owner", [visit(lambda w: w.p("exports/"))], "Timelines, boards and the shot"),

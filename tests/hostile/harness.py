@@ -124,6 +124,7 @@ WORDS_ANYWHERE = {
     "token": ("0" * 32, "not-the-token"),
     "kind": ("nope",),
     "action": ("nope",),
+    "family": ("kling", "no-such-family"),
 }
 
 

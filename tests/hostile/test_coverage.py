@@ -17,6 +17,8 @@ HAND_WRITTEN = set(WEBHOOK_ROUTES) | {
     "projects:frame-use",
     # test_review.py: only a password-locked link's page shows it, and the crawl opens one link.
     "review:unlock",
+    # test_prompt_templates.py: only staff see the studio's revert forms; the crawl is the owner.
+    "studio:prompt-template-revert",
 }
 
 

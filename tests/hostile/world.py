@@ -129,6 +129,20 @@ def build_world() -> World:
     )
 
     owner = users["owner"]
+    # Two versions of the project's and the studio's Kling template, so the editors render
+    # their revert forms.
+    from projects.selectors.prompt_templates import SAMPLE_SHOT
+    from projects.services.prompt_templates import prompt_template_save
+
+    for where, by in ((project, owner), (None, staff)):
+        for words in ("Warm.", "Cold."):
+            prompt_template_save(
+                project=where,
+                family="kling",
+                text="{{ subject_action|sentence }} " + words,
+                user=by,
+                specs=[("the sample shot", SAMPLE_SHOT)],
+            )
     done = paid_take(hero, number=1, user=owner, model="previz", provider="previz")
     Take.objects.filter(pk=done.pk).update(
         **{k: v for k, v in request_snapshot(hero).items() if k != "estimated_cost"}

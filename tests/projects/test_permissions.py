@@ -27,6 +27,8 @@ from projects.models import (
     LedgerEntry,
     Membership,
     Project,
+    PromptTemplate,
+    PromptTemplateVersion,
     ReferenceImage,
     ReviewLink,
     Role,
@@ -189,6 +191,12 @@ ROUTES = [
     # make deliverables (nothing is spent, but a render is a change to the project).
     Route("exports", "GET", "view", 200),
     Route("exports", "POST", "edit", 302),
+    # Prompt templates: viewers read them and try them on a shot; editors save and revert.
+    Route("project-prompt-templates", "GET", "view", 200),
+    Route("project-prompt-template", "GET", "view", 200),
+    Route("project-prompt-template", "POST", "edit", 302),
+    Route("project-prompt-template-preview", "POST", "view", 200, changes=False),
+    Route("project-prompt-template-revert", "POST", "edit", 302),
     Route("export-download", "GET", "view", 200, kind="otio"),
     Route("export-download", "GET", "view", 200, kind="csv"),
     Route("deliverable", "GET", "view", 200),
@@ -250,6 +258,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
     )
     reference = reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
     preset = services_team_preset(shot, owner)
+    kling_versions(project, owner)
     shot.status = ShotStatus.READY
     shot.save()
     takes = {
@@ -290,6 +299,21 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         comments=owners_comments(shot, owner),
         deliverable=made_package(project, owner),
     )
+
+
+def kling_versions(project: Project, owner) -> None:
+    """Two versions of the project's Kling template, v2 in use, so v1 can be reverted to."""
+    from projects.selectors.prompt_templates import SAMPLE_SHOT
+    from projects.services.prompt_templates import prompt_template_save
+
+    for words in ("Warm.", "Cold."):
+        prompt_template_save(
+            project=project,
+            family="kling",
+            text="{{ subject_action|sentence }} " + words,
+            user=owner,
+            specs=[("the sample shot", SAMPLE_SHOT)],
+        )
 
 
 def owners_comments(shot: Shot, owner) -> dict:
@@ -373,6 +397,7 @@ def url_of(route: Route, w: SimpleNamespace) -> str:
         "kind": route.kind,
         "take_id": w.takes[route.action or "circle"].pk,
         "action": route.action,
+        "family": "kling",
     }
     kwargs = {name: values[name] for name in pattern.pattern.converters}
     url = reverse(f"projects:{route.name}", kwargs=kwargs)
@@ -415,6 +440,9 @@ def post_data(route: Route, w: SimpleNamespace) -> dict:
         "comments": {"body": "Lovely light @nobody"},
         "comment-edit": {"body": "Changed my mind"},
         "exports": {"kind": "package", "scene": ""},
+        "project-prompt-template": {"text": "{{ subject_action|sentence }} In the house style."},
+        "project-prompt-template-preview": {"text": "{{ subject|upper }}", "shot": shot.pk},
+        "project-prompt-template-revert": {"number": "1"},
         "shot-approve": {"note": "Final"},
         "reference-add": {
             "image": SimpleUploadedFile("ref.png", image_bytes("PNG"), "image/png"),
@@ -437,6 +465,8 @@ def snapshot(media_root) -> dict:
         ReviewLink,
         Comment,
         Deliverable,
+        PromptTemplate,
+        PromptTemplateVersion,
     )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["files"] = sorted(str(p) for p in media_root.rglob("*"))

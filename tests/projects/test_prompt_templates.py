@@ -183,7 +183,7 @@ def test_studio_defaults_are_staff_only_and_a_projects_own_template_comes_first(
     client, editor, project, kling_shot
 ):
     staff = UserFactory(is_staff=True)
-    studio_url = reverse("projects:studio-prompt-template", args=["kling"])
+    studio_url = reverse("studio:prompt-template", args=["kling"])
     studio_text = FAMILIES["kling"].template + "Studio look."
     client.force_login(editor)
     assert client.post(studio_url, {"text": studio_text}).status_code == 403

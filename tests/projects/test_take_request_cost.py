@@ -17,11 +17,12 @@ from studio.models import ProviderAccount
 from tests.factories import ShotFactory, image_bytes
 from tests.projects.test_money import priced_previz
 
-# SQLite, a shot loaded as the view loads it: provider account, rate cards, BEGIN, the shot's
-# lock (with its last number and the project), the duplicate check, the take, project and
-# scene holds, the limits (quota, cap), member and provider holds, the ledger, the take's
-# history (the take is stamped as sent by its own INSERT), the activity. 24 before issue 15.
-TAKE_REQUEST_QUERIES = 15
+# SQLite, a shot loaded as the view loads it: provider account, rate cards, the project's and
+# the studio's prompt templates (issue 16), BEGIN, the shot's lock (with its last number and
+# the project), the duplicate check, the take, project and scene holds, the limits (quota,
+# cap), member and provider holds, the ledger, the take's history (the take is stamped as sent
+# by its own INSERT), the activity. 24 before issue 15.
+TAKE_REQUEST_QUERIES = 16
 
 
 @pytest.fixture
