@@ -16,30 +16,31 @@ HOSTILE_TEXT = [
     "{% for i in range(10**9) %}x{% endfor %}",
     "{{ subject" + '|replace("a", "aaaaaaaaaa")' * 12 + " }}",
     "{% if subject %}" * 60 + "x" + "{% endif %}" * 60,
-    "x" * 1_000_000,
     "{{ subject ",
-    *CLASSICS[::6],
+    *CLASSICS[::12],
 ]
-NUMBERS = ["", "0", "-1", "1e308", HUGE_NUMBER, "9000000000000000000", "v1", *CLASSICS[::8]]
+NUMBERS = ["", "-1", "1e308", HUGE_NUMBER, "v1", "\x00"]
+# Each case snapshots the studio: the megabyte goes to the save only, the unknown family gets
+# one case per endpoint (it is refused before the text is read).
+MEGABYTE = "x" * 1_000_000
 
 
-def urls(world) -> list[str]:
-    project = f"/projects/{world.project.pk}/prompts/"
-    return [project, "/prompts/"]
+def cases(base: str) -> list[tuple[str, dict]]:
+    found = [(f"{base}kling/", {"text": MEGABYTE})]
+    for end in ("", "preview/"):
+        found += [(f"{base}kling/{end}", {"text": text}) for text in HOSTILE_TEXT]
+        found.append((f"{base}no-such-family/{end}", {"text": HOSTILE_TEXT[0]}))
+    found += [(f"{base}kling/revert/", {"number": number}) for number in NUMBERS]
+    found.append((f"{base}no-such-family/revert/", {"number": "1"}))
+    return found
 
 
 @pytest.mark.parametrize("role", [*ROLES, "staff"])
 def test_hostile_templates_and_versions_as_every_visitor(world, role):
     statuses = set()
-    for base in urls(world):
-        for family in ("kling", "no-such-family"):
-            for text in HOSTILE_TEXT:
-                for end in ("", "preview/"):
-                    case = Case(role, "POST", f"{base}{family}/{end}", {"text": text})
-                    statuses.add(run(world, case, "hand-written").status_code)
-            for number in NUMBERS:
-                case = Case(role, "POST", f"{base}{family}/revert/", {"number": number})
-                statuses.add(run(world, case, "hand-written").status_code)
+    for base in (f"/projects/{world.project.pk}/prompts/", "/prompts/"):
+        for url, data in cases(base):
+            statuses.add(run(world, Case(role, "POST", url, data), "hand-written").status_code)
     assert all(status < 500 for status in statuses), statuses
 
 
