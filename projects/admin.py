@@ -51,6 +51,37 @@ class NamedFieldsAdmin(admin.ModelAdmin):
         return edited_fields(form, obj)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records only the studio's services write (with their checks, money and history):
+    staff read them here and never add or edit one by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AppendOnlyAdmin(ReadOnlyAdmin):
+    """Evidence (the ledger, a take's history, template versions): not deleted either."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    """An append-only history under its record, every column read-only; set `fields`."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class NamedFieldsFormSet(BaseInlineFormSet):
     def save_existing(self, form, obj, commit=True):
         if not commit:
@@ -193,19 +224,13 @@ class TeamPresetAdmin(admin.ModelAdmin):
     search_fields = ["name", "project__name"]
 
 
-class PromptTemplateVersionInline(admin.TabularInline):
+class PromptTemplateVersionInline(HistoryInline):
     model = PromptTemplateVersion
-    extra = 0
     fields = ["number", "author", "created_at", "restores", "text"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(admin.ModelAdmin):
+class PromptTemplateAdmin(ReadOnlyAdmin):
     """Read-only history: templates are written in the editor, which checks them first
     (a template saved here could break every prompt of its family)."""
 
@@ -216,61 +241,31 @@ class PromptTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["project", "family", "current"]
     inlines = [PromptTemplateVersionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PromptTemplateVersion)
-class PromptTemplateVersionAdmin(admin.ModelAdmin):
+class PromptTemplateVersionAdmin(AppendOnlyAdmin):
     list_display = ["template", "number", "author", "created_at", "restores"]
     list_filter = ["template__family"]
     list_select_related = ["template__project", "author"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TakeEventInline(admin.TabularInline):
+class TakeEventInline(HistoryInline):
     """A take's history, as the camera report shows it: append-only evidence."""
 
     model = TakeEvent
-    extra = 0
     fields = ["at", "state", "message"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TakeEvent)
-class TakeEventAdmin(admin.ModelAdmin):
+class TakeEventAdmin(AppendOnlyAdmin):
     list_display = ["at", "take", "state", "message"]
     list_filter = ["state"]
     list_select_related = ["take__shot"]
     search_fields = ["message", "take__remote_id"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Take)
-class TakeAdmin(admin.ModelAdmin):
+class TakeAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "project",
@@ -289,12 +284,6 @@ class TakeAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Take._meta.fields]
     inlines = [TakeEventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RateCard)
 class RateCardAdmin(admin.ModelAdmin):
@@ -312,7 +301,7 @@ class RateCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(AppendOnlyAdmin):
     """Append-only: visible to staff, never edited or deleted by hand."""
 
     list_display = [
@@ -327,66 +316,31 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_filter = ["kind", "project"]
     list_select_related = ["project", "take"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MemberSpend)
-class MemberSpendAdmin(admin.ModelAdmin):
+class MemberSpendAdmin(ReadOnlyAdmin):
     """Running totals the ledger keeps: visible, never typed in by hand."""
 
     list_display = ["project", "user", "month", "spent", "reserved"]
     readonly_fields = ["project", "user", "month", "spent", "reserved"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProviderSpend)
-class ProviderSpendAdmin(admin.ModelAdmin):
+class ProviderSpendAdmin(AppendOnlyAdmin):
     """Studio-wide spending per provider account and month; moved only with the ledger (the
     cap itself is edited on the provider account)."""
 
     list_display = ["provider", "month", "spent", "reserved"]
     list_filter = ["provider"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- team review: read-only records (they are written by the services, with their activity) --
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
+class ActivityAdmin(AppendOnlyAdmin):
     list_display = ["at", "project", "kind", "actor_name", "summary"]
     list_filter = ["kind"]
     list_select_related = ["project"]
-    search_fields = ["summary", "actor_name"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # append-only: the project's history
+    search_fields = ["summary", "actor_name"]  # append-only: the project's history
 
 
 @admin.register(Comment)

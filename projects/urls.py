@@ -28,27 +28,33 @@ app_name = "projects"
 register_converter(IdConverter, "id")
 
 P = "<id:project_id>/"
+
+
+def prompt_template_routes(prefix: str, names: str) -> list:
+    """The template editor's routes: for a project's templates, and for the studio's."""
+    family = prefix + "<slug:family>/"
+    return [
+        path(prefix, prompt_templates.template_list, name=f"{names}prompt-templates"),
+        path(family, prompt_templates.template_edit, name=f"{names}prompt-template"),
+        path(
+            family + "preview/",
+            prompt_templates.template_preview,
+            name=f"{names}prompt-template-preview",
+        ),
+        path(
+            family + "revert/",
+            prompt_templates.template_revert,
+            name=f"{names}prompt-template-revert",
+        ),
+    ]
+
+
 urlpatterns = [
     path("", projects.project_list, name="list"),
     path("new/", projects.project_create, name="create"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     # Prompt templates: each project's own (the studio's defaults: studio_urlpatterns).
-    path(P + "prompts/", prompt_templates.template_list, name="project-prompt-templates"),
-    path(
-        P + "prompts/<slug:family>/",
-        prompt_templates.template_edit,
-        name="project-prompt-template",
-    ),
-    path(
-        P + "prompts/<slug:family>/preview/",
-        prompt_templates.template_preview,
-        name="project-prompt-template-preview",
-    ),
-    path(
-        P + "prompts/<slug:family>/revert/",
-        prompt_templates.template_revert,
-        name="project-prompt-template-revert",
-    ),
+    *prompt_template_routes(P + "prompts/", "project-"),
     path(P, storyboard.storyboard, name="storyboard"),
     path(P + "animatic/", animatic.animatic, name="animatic"),
     path(P + "settings/", projects.project_settings, name="settings"),
@@ -177,17 +183,4 @@ review_urlpatterns: list = [
 
 # The studio's default prompt templates (staff change them), outside any project: mounted at
 # /prompts/ by studio/urls.py, as "studio:<name>".
-studio_urlpatterns: list = [
-    path("", prompt_templates.template_list, name="prompt-templates"),
-    path("<slug:family>/", prompt_templates.template_edit, name="prompt-template"),
-    path(
-        "<slug:family>/preview/",
-        prompt_templates.template_preview,
-        name="prompt-template-preview",
-    ),
-    path(
-        "<slug:family>/revert/",
-        prompt_templates.template_revert,
-        name="prompt-template-revert",
-    ),
-]
+studio_urlpatterns: list = prompt_template_routes("", "")

@@ -215,3 +215,28 @@ def ensure_rate_cards() -> None:
             )
             for r in (*RATE_CARDS, *STILL_RATE_CARDS)
         )
+
+
+def hiker_shot(*, role: str = "owner", **fields) -> Shot:
+    """Shot 1A of scene 1 "Cliffs", a lone hiker at the canyon edge, in a project of the
+    member "mara" (the browser tests sign in as her)."""
+    membership = MembershipFactory(user=UserFactory(username="mara"), role=role)
+    scene = SceneFactory(project=membership.project, number=1, title="Cliffs")
+    fields = {"subject": "A lone hiker", "action": "stands at the canyon edge", **fields}
+    return ShotFactory(scene=scene, label="1A", **fields)
+
+
+def kling_template_versions(project, user) -> None:
+    """Two versions of the project's (or, with None, the studio's) Kling template, v2 in use,
+    so there is a v1 to revert to."""
+    from projects.selectors.prompt_templates import SAMPLE_SHOT
+    from projects.services.prompt_templates import prompt_template_save
+
+    for words in ("Warm.", "Cold."):
+        prompt_template_save(
+            project=project,
+            family="kling",
+            text="{{ subject_action|sentence }} " + words,
+            user=user,
+            specs=[("the sample shot", SAMPLE_SHOT)],
+        )

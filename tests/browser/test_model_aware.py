@@ -5,23 +5,14 @@ from playwright.sync_api import expect
 
 from providers.core import catalog
 from tests.browser.test_storyboard_flow import sign_in
-from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
+from tests.factories import hiker_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def shot():
-    membership = MembershipFactory(user=UserFactory(username="mara"))
-    scene = SceneFactory(project=membership.project, number=1, title="Cliffs")
-    return ShotFactory(
-        scene=scene,
-        label="1A",
-        subject="A lone hiker",
-        action="stands at the canyon edge",
-        dialogue="MARA: We made it.",
-        duration_seconds=5,
-    )
+    return hiker_shot(dialogue="MARA: We made it.", duration_seconds=5)
 
 
 def test_the_preview_follows_the_form_as_it_is_edited(page, shot):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from projects.models import PromptTemplateVersion
 from tests.browser.test_storyboard_flow import sign_in
-from tests.factories import MembershipFactory, SceneFactory, ShotFactory, UserFactory
+from tests.factories import hiker_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -17,16 +17,8 @@ HOUSE_STYLE = "Shot on 35mm film, warm grain."
 
 @pytest.fixture
 def shot():
-    membership = MembershipFactory(user=UserFactory(username="mara"), role="editor")
-    scene = SceneFactory(project=membership.project, number=1, title="Cliffs")
-    return ShotFactory(
-        scene=scene,
-        label="1A",
-        subject="A lone hiker",
-        action="stands at the canyon edge",
-        target_model="kling-2.6-std",
-        duration_seconds=5,
-        aspect_ratio="16:9",
+    return hiker_shot(
+        role="editor", target_model="kling-2.6-std", duration_seconds=5, aspect_ratio="16:9"
     )
 
 

@@ -42,6 +42,7 @@ from tests.factories import (
     ShotFactory,
     UserFactory,
     image_bytes,
+    kling_template_versions,
     paid_take,
 )
 
@@ -129,20 +130,10 @@ def build_world() -> World:
     )
 
     owner = users["owner"]
-    # Two versions of the project's and the studio's Kling template, so the editors render
-    # their revert forms.
-    from projects.selectors.prompt_templates import SAMPLE_SHOT
-    from projects.services.prompt_templates import prompt_template_save
-
-    for where, by in ((project, owner), (None, staff)):
-        for words in ("Warm.", "Cold."):
-            prompt_template_save(
-                project=where,
-                family="kling",
-                text="{{ subject_action|sentence }} " + words,
-                user=by,
-                specs=[("the sample shot", SAMPLE_SHOT)],
-            )
+    # The project's and the studio's Kling templates with a v1 to revert to, so the editors
+    # render their revert forms.
+    kling_template_versions(project, owner)
+    kling_template_versions(None, staff)
     done = paid_take(hero, number=1, user=owner, model="previz", provider="previz")
     Take.objects.filter(pk=done.pk).update(
         **{k: v for k, v in request_snapshot(hero).items() if k != "estimated_cost"}

@@ -58,6 +58,7 @@ from tests.factories import (
     UserFactory,
     card_form_data,
     image_bytes,
+    kling_template_versions,
     paid_take,
     shot_form_data,
     take_of,
@@ -258,7 +259,7 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
     )
     reference = reference_add(shot=shot, image=clean_uploaded_image(png_upload()))
     preset = services_team_preset(shot, owner)
-    kling_versions(project, owner)
+    kling_template_versions(project, owner)  # a v1 for revert
     shot.status = ShotStatus.READY
     shot.save()
     takes = {
@@ -299,21 +300,6 @@ def world(project, owner, editor, viewer, outsider, scene, shot, png_upload):
         comments=owners_comments(shot, owner),
         deliverable=made_package(project, owner),
     )
-
-
-def kling_versions(project: Project, owner) -> None:
-    """Two versions of the project's Kling template, v2 in use, so v1 can be reverted to."""
-    from projects.selectors.prompt_templates import SAMPLE_SHOT
-    from projects.services.prompt_templates import prompt_template_save
-
-    for words in ("Warm.", "Cold."):
-        prompt_template_save(
-            project=project,
-            family="kling",
-            text="{{ subject_action|sentence }} " + words,
-            user=owner,
-            specs=[("the sample shot", SAMPLE_SHOT)],
-        )
 
 
 def owners_comments(shot: Shot, owner) -> dict:

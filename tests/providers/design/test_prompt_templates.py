@@ -20,10 +20,14 @@ from providers.core.templating import FILTER_ARGS, FILTERS, TemplateProblem, com
 from providers.design.compile import FAMILIES, compile_shot, family_of
 from providers.design.preflight import FIELDS, check_shot, utf16_len
 from tests.providers.design.test_golden_prompts import (
+    GOLDEN_HIGGSFIELD,
+    GOLDEN_RUNWAY,
     GUIDE_KLING,
     GUIDE_SEEDANCE,
     GUIDE_VEO,
+    HIGGSFIELD_SHOT,
     KLING_SHOT,
+    RUNWAY_SHOT,
     SEEDANCE_SHOT,
     VEO_SHOT,
     shot,
@@ -31,36 +35,13 @@ from tests.providers.design.test_golden_prompts import (
 from tests.providers.design.test_properties import specs
 
 TODAY = datetime.date(2026, 12, 7)
-# test_golden_prompts builds these two inside its tests; the same shots and prompts.
-RUNWAY_SHOT = shot(
-    subject="a chrome perfume bottle",
-    action="rotates slowly on a black mirror",
-    style="luxury product commercial, crisp reflections",
-    camera=CameraMove(dolly=2, pan=5),
-    duration_seconds=10,
-    seed=42,
-)
-HIGGSFIELD_SHOT = shot(
-    subject="a dancer",
-    action="spins on a rooftop",
-    context="above a neon city",
-    style="dreamy, pastel",
-    motion_preset="arc_right",
-    has_hero_frame=True,
-    duration_seconds=5,
-)
 GOLDENS = [
     (VEO_SHOT, "veo-3.1", GUIDE_VEO),
     (VEO_SHOT, "veo-3.1-fast", GUIDE_VEO),
     (KLING_SHOT, "kling-2.6-pro", GUIDE_KLING),
     (SEEDANCE_SHOT, "seedance-1.5-pro", GUIDE_SEEDANCE),
-    (
-        RUNWAY_SHOT,
-        "runway-gen4.5",
-        "A chrome perfume bottle rotates slowly on a black mirror. The camera is a moderate "
-        "pan right, slow dolly in. Luxury product commercial, crisp reflections.",
-    ),
-    (HIGGSFIELD_SHOT, "higgsfield-dop-turbo", "A dancer spins on a rooftop, dreamy, pastel."),
+    (RUNWAY_SHOT, "runway-gen4.5", GOLDEN_RUNWAY),
+    (HIGGSFIELD_SHOT, "higgsfield-dop-turbo", GOLDEN_HIGGSFIELD),
 ]
 RICH_SHOT = shot(
     subject="a lone hiker",
